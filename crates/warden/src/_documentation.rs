@@ -1,0 +1,5 @@
+//! Long-form documentation.
+
+/// Where warden answers differently from FastAPI 0.163.2, and why.
+#[doc = include_str!("../../../docs/differences.md")]
+pub mod differences {}

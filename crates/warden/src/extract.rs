@@ -1,0 +1,135 @@
+//! The [`Auth`] extractor.
+
+use std::{fmt, ops::Deref};
+
+use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
+use http::request::Parts;
+
+use crate::{AuthRejection, Scheme};
+
+/// Credentials of scheme `S`, extracted from the request.
+///
+/// The scheme's configuration comes from the router state through
+/// [`FromRef`], so an app can hold several (see [`scheme`](crate::scheme)).
+///
+/// | handler argument | credentials present | absent | malformed / ambiguous |
+/// | --- | --- | --- | --- |
+/// | `Auth<S>` | runs | scheme's `401` | `401` / `400` |
+/// | `Option<Auth<S>>` | `Some` | `None` | `401` / `400` |
+/// | `Result<Auth<S>, AuthRejection>` | `Ok` | `Err` | `Err` |
+///
+/// Behind a [`RequireAuth<S>`](crate::RequireAuth) layer, `Auth<S>` reuses the
+/// credentials the layer extracted instead of parsing the request again.
+///
+/// # Example
+///
+/// ```
+/// use axum::{Router, extract::FromRef, routing::get};
+/// use warden::{ApiKey, Auth, HttpBasic};
+///
+/// /// Two configurations of one scheme type: the marker tells them apart.
+/// struct Admin;
+///
+/// #[derive(Clone, FromRef)]
+/// struct AppState {
+///     users: HttpBasic,
+///     admins: HttpBasic<Admin>,
+///     key: ApiKey,
+/// }
+///
+/// async fn user(Auth(creds): Auth<HttpBasic>) -> String { creds.username().to_owned() }
+/// async fn admin(Auth(creds): Auth<HttpBasic<Admin>>) -> String { creds.username().to_owned() }
+/// async fn maybe(key: Option<Auth<ApiKey>>) -> &'static str {
+///     if key.is_some() { "with key" } else { "anonymous" }
+/// }
+///
+/// let state = AppState {
+///     users: HttpBasic::new("users")?,
+///     admins: HttpBasic::new("admins")?.with_marker(),
+///     key: ApiKey::header("X-API-Key")?,
+/// };
+/// let app: Router = Router::new()
+///     .route("/user", get(user))
+///     .route("/admin", get(admin))
+///     .route("/maybe", get(maybe))
+///     .with_state(state);
+/// # Ok::<(), warden::ConfigError>(())
+/// ```
+pub struct Auth<S: Scheme>(pub S::Credentials);
+
+impl<S: Scheme> Auth<S> {
+    /// The credentials.
+    pub fn into_inner(self) -> S::Credentials {
+        self.0
+    }
+}
+
+impl<S: Scheme> Deref for Auth<S> {
+    type Target = S::Credentials;
+
+    fn deref(&self) -> &S::Credentials {
+        &self.0
+    }
+}
+
+impl<S: Scheme> Clone for Auth<S> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<S: Scheme> fmt::Debug for Auth<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Auth").field(&self.0).finish()
+    }
+}
+
+/// Credentials a [`RequireAuth`](crate::RequireAuth) layer already extracted,
+/// keyed by scheme type in the request extensions.
+pub(crate) struct Resolved<S: Scheme>(pub(crate) S::Credentials);
+
+impl<S: Scheme> Clone for Resolved<S> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+/// Extracts `S`'s credentials: reused from a layer when there, else parsed.
+#[inline]
+fn resolve<S: Scheme>(parts: &Parts, scheme: impl FnOnce() -> S) -> Result<Result<S::Credentials, S>, AuthRejection> {
+    if let Some(Resolved(credentials)) = parts.extensions.get::<Resolved<S>>() {
+        return Ok(Ok(credentials.clone()));
+    }
+    let scheme = scheme();
+    match scheme.extract(parts)? {
+        Some(credentials) => Ok(Ok(credentials)),
+        None => Ok(Err(scheme)),
+    }
+}
+
+impl<St, S> FromRequestParts<St> for Auth<S>
+where
+    S: Scheme + FromRef<St>,
+    St: Send + Sync,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, AuthRejection> {
+        match resolve(parts, || S::from_ref(state))? {
+            Ok(credentials) => Ok(Self(credentials)),
+            Err(scheme) => Err(scheme.not_authenticated()),
+        }
+    }
+}
+
+impl<St, S> OptionalFromRequestParts<St> for Auth<S>
+where
+    S: Scheme + FromRef<St>,
+    St: Send + Sync,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Option<Self>, AuthRejection> {
+        Ok(resolve(parts, || S::from_ref(state))?.ok().map(Self))
+    }
+}

@@ -1,0 +1,145 @@
+//! [`RequireAuth`]: a scheme required for every route under a router.
+//!
+//! FastAPI's `APIRouter(dependencies=[Depends(scheme)])`. Requests without
+//! valid credentials get the scheme's answer before any handler runs;
+//! handlers can still take [`Auth<S>`](crate::Auth) to read the credentials,
+//! which are then not parsed a second time.
+//!
+//! # Example
+//!
+//! ```
+//! use axum::{Router, routing::get, body::Body, http::Request};
+//! use tower::ServiceExt;
+//! use warden::{ApiKey, RequireAuth};
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let protected: Router = Router::new()
+//!     .route("/ping", get(|| async { "pong" }))
+//!     .route_layer(RequireAuth::new(ApiKey::header("X-API-Key")?));
+//! let app = Router::new().nest("/admin", protected);
+//!
+//! let response = app.clone().oneshot(Request::get("/admin/ping").body(Body::empty())?).await?;
+//! assert_eq!(response.status(), 401);
+//! assert_eq!(response.headers()["www-authenticate"], "APIKey");
+//!
+//! let request = Request::get("/admin/ping").header("x-api-key", "k").body(Body::empty())?;
+//! assert_eq!(app.oneshot(request).await?.status(), 200);
+//! # Ok(()) }
+//! ```
+
+use std::{
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll},
+};
+
+use axum_core::response::{IntoResponse, Response};
+use http::Request;
+use pin_project_lite::pin_project;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::{Scheme, extract::Resolved};
+
+/// A [`Layer`] that requires scheme `S` for every request; see the
+/// [module documentation](self).
+#[derive(Debug, Clone)]
+pub struct RequireAuth<S> {
+    scheme: S,
+}
+
+impl<S: Scheme> RequireAuth<S> {
+    /// Requires `scheme`.
+    pub fn new(scheme: S) -> Self {
+        Self { scheme }
+    }
+}
+
+impl<S: Scheme, Svc> Layer<Svc> for RequireAuth<S> {
+    type Service = RequireAuthService<S, Svc>;
+
+    fn layer(&self, inner: Svc) -> Self::Service {
+        RequireAuthService { scheme: self.scheme.clone(), inner }
+    }
+}
+
+/// The service of [`RequireAuth`].
+#[derive(Debug, Clone)]
+pub struct RequireAuthService<S, Svc> {
+    scheme: S,
+    inner: Svc,
+}
+
+impl<S, Svc, B> Service<Request<B>> for RequireAuthService<S, Svc>
+where
+    S: Scheme,
+    Svc: Service<Request<B>>,
+    Svc::Response: IntoResponse,
+{
+    type Response = Response;
+    type Error = Svc::Error;
+    type Future = MapResponse<Svc::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let (mut parts, body) = request.into_parts();
+        let rejection = match self.scheme.extract(&parts) {
+            Ok(Some(credentials)) => {
+                parts.extensions.insert(Resolved::<S>(credentials));
+                return MapResponse::inner(self.inner.call(Request::from_parts(parts, body)));
+            }
+            Ok(None) => self.scheme.not_authenticated(),
+            Err(rejection) => rejection,
+        };
+        MapResponse::ready(rejection.into_response())
+    }
+}
+
+pin_project! {
+    /// The response future of warden's layers: the inner service's answer
+    /// turned into a [`Response`], or an answer decided before it ran.
+    #[derive(Debug)]
+    pub struct MapResponse<F> {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    #[derive(Debug)]
+    enum State<F> {
+        Inner { #[pin] future: F },
+        Ready { response: Option<Response> },
+    }
+}
+
+impl<F> MapResponse<F> {
+    fn inner(future: F) -> Self {
+        Self { state: State::Inner { future } }
+    }
+
+    fn ready(response: Response) -> Self {
+        Self { state: State::Ready { response: Some(response) } }
+    }
+}
+
+impl<F, R, E> Future for MapResponse<F>
+where
+    F: Future<Output = Result<R, E>>,
+    R: IntoResponse,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Inner { future } => future.poll(cx).map_ok(IntoResponse::into_response),
+            StateProj::Ready { response } => {
+                Poll::Ready(Ok(response.take().unwrap_or_else(|| http::StatusCode::INTERNAL_SERVER_ERROR.into_response())))
+            }
+        }
+    }
+}

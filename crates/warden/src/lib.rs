@@ -1,0 +1,76 @@
+//! FastAPI-grade HTTP security for [axum]: every standard authentication
+//! scheme as an extractor, with RFC-correct `401`/`403`/`400` answers and
+//! proper `WWW-Authenticate` challenges.
+//!
+//! # Quick start
+//!
+//! ```
+//! use axum::{Router, routing::get, body::Body, http::Request};
+//! use tower::ServiceExt;
+//! use warden::{Auth, HttpBasic};
+//!
+//! async fn me(Auth(creds): Auth<HttpBasic>) -> String {
+//!     format!("hello {}", creds.username())
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = Router::new().route("/me", get(me)).with_state(HttpBasic::new("api")?);
+//!
+//! // No credentials: 401 with a challenge a browser or curl --anyauth understands.
+//! let response = app.oneshot(Request::get("/me").body(Body::empty())?).await?;
+//! assert_eq!(response.status(), 401);
+//! assert_eq!(response.headers()["www-authenticate"], r#"Basic realm="api", charset="UTF-8""#);
+//! # Ok(()) }
+//! ```
+//!
+//! # Overview
+//!
+//! * A **scheme** ([`HttpBasic`], [`HttpBearer`], [`HttpScheme`] for Digest
+//!   and any other name, [`ApiKey`] in a header, query or cookie) is a
+//!   configuration value, checked when it is built ([`ConfigError`]) and kept
+//!   in the router state. Each has a module in [`scheme`] with its parsing
+//!   rules, its challenge and a runnable example.
+//! * [`Auth<S>`] extracts a scheme's credentials; `Option<Auth<S>>` is `None`
+//!   only when they are absent, never when they are malformed.
+//! * [`AuthRejection`] is the one rejection of every scheme: kind, status,
+//!   challenges and FastAPI's `{"detail": …}` body.
+//! * Errors can be changed per scheme (the not-authenticated hook, see
+//!   [`SchemeOptions::on_not_authenticated`](scheme::SchemeOptions::on_not_authenticated))
+//!   and app-wide ([`RejectionResponderLayer`], [`ProblemJson`]).
+//! * [`RequireAuth`] protects every route under a router.
+//! * [`ct_eq`] and [`Secret`] compare passwords and keys in constant time;
+//!   credentials never show in `Debug`.
+//!
+//! warden matches FastAPI's answers except where FastAPI breaks an RFC; the
+//! [differences](_documentation::differences) are listed with their RFC
+//! sections and the tests that pin them.
+//!
+//! [axum]: https://docs.rs/axum
+
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod _documentation;
+pub mod challenge;
+mod config;
+mod extract;
+pub mod layer;
+mod parse;
+pub mod rejection;
+pub mod responder;
+pub mod scheme;
+mod secret;
+
+pub use crate::{
+    challenge::Challenge,
+    config::ConfigError,
+    extract::Auth,
+    layer::RequireAuth,
+    rejection::{AuthErrorKind, AuthRejection},
+    responder::{ProblemJson, RejectionResponder, RejectionResponderLayer},
+    scheme::{
+        ApiKey, ApiKeyCredentials, ApiKeyLocation, BasicCredentials, HttpBasic, HttpBearer, HttpCredentials,
+        HttpScheme, Scheme,
+    },
+    secret::{Secret, ct_eq},
+};

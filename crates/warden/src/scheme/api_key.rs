@@ -1,0 +1,342 @@
+//! API keys in a header, a query parameter or a cookie (OpenAPI `apiKey`).
+//!
+//! | request (`ApiKey::header("X-API-Key")`) | answer |
+//! | --- | --- |
+//! | `X-API-Key: secret` (name case-insensitive) | the key `secret` |
+//! | no such header, or an empty / whitespace-only value | **missing**: `401`, `WWW-Authenticate: APIKey` (`None` when optional) |
+//! | two `X-API-Key` lines | `400` (D10) |
+//!
+//! Query keys (`?api_key=…`) are decoded as `application/x-www-form-urlencoded`
+//! UTF-8 (D22) and refused with `400` when repeated (D10). Cookie keys follow
+//! the browser rules: several cookies of one name are legitimate, the last
+//! one wins. A header or cookie value is returned unchanged apart from
+//! surrounding SP/HTAB; bytes 0x80–0xFF become the characters U+0080–U+00FF
+//! (D21).
+//!
+//! Compare keys with [`ApiKeyCredentials::ct_eq`], which takes constant time.
+//!
+//! # Example
+//!
+//! ```
+//! use axum::{Router, routing::get, body::Body, http::Request};
+//! use tower::ServiceExt;
+//! use warden::{ApiKey, Auth};
+//!
+//! async fn data(Auth(key): Auth<ApiKey>) -> &'static str {
+//!     if key.ct_eq("secret") { "welcome" } else { "unknown key" }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = Router::new().route("/data", get(data)).with_state(ApiKey::header("X-API-Key")?);
+//!
+//! let response = app.clone().oneshot(Request::get("/data").body(Body::empty())?).await?;
+//! assert_eq!(response.status(), 401);
+//! assert_eq!(response.headers()["www-authenticate"], "APIKey");
+//!
+//! let request = Request::get("/data").header("x-api-key", "secret").body(Body::empty())?;
+//! assert_eq!(app.oneshot(request).await?.status(), 200);
+//! # Ok(()) }
+//! ```
+
+use std::{fmt, marker::PhantomData, sync::Arc};
+
+use http::{HeaderName, request::Parts};
+
+use super::{Scheme, SchemeOptions, scheme_handle, shared_builder_methods};
+use crate::{
+    AuthErrorKind, AuthRejection, Challenge, ConfigError,
+    challenge::is_token,
+    parse::{self, QueryParam, Single},
+    secret,
+};
+
+/// Where an API key is looked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header(HeaderName),
+    /// A query parameter.
+    Query(String),
+    /// A cookie.
+    Cookie(String),
+}
+
+/// An API key scheme: a name and a [location](ApiKeyLocation).
+pub struct ApiKey<M = ()> {
+    inner: Arc<ApiKeyInner>,
+    marker: PhantomData<fn() -> M>,
+}
+
+struct ApiKeyInner {
+    location: ApiKeyLocation,
+    options: SchemeOptions,
+}
+
+impl fmt::Debug for ApiKeyInner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiKey").field("location", &self.location).field("options", &self.options).finish()
+    }
+}
+
+scheme_handle!(ApiKey, ApiKeyInner);
+
+/// FastAPI's challenge for API keys (not an IANA-registered scheme, but what
+/// FastAPI clients expect).
+const API_KEY: Challenge = Challenge::known_token("APIKey");
+
+impl ApiKey {
+    /// A key in the header `name` (FastAPI's `APIKeyHeader`).
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidKeyName`] when `name` is not a header name.
+    pub fn header(name: &str) -> Result<Self, ConfigError> {
+        Self::builder(ApiKeyLocation::Header(header_name(name)?)).build()
+    }
+
+    /// A key in the query parameter `name` (FastAPI's `APIKeyQuery`).
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidKeyName`] when `name` is empty.
+    pub fn query(name: impl Into<String>) -> Result<Self, ConfigError> {
+        Self::builder(ApiKeyLocation::Query(name.into())).build()
+    }
+
+    /// A key in the cookie `name` (FastAPI's `APIKeyCookie`).
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidKeyName`] when `name` is not an RFC 6265 cookie-name.
+    pub fn cookie(name: impl Into<String>) -> Result<Self, ConfigError> {
+        Self::builder(ApiKeyLocation::Cookie(name.into())).build()
+    }
+
+    /// A builder for a key at `location`. Use [`header_name`] to build a
+    /// header location from a string.
+    pub fn builder(location: ApiKeyLocation) -> ApiKeyBuilder {
+        ApiKeyBuilder { location, options: SchemeOptions::default() }
+    }
+}
+
+/// Parses a header name for [`ApiKeyLocation::Header`].
+///
+/// # Errors
+///
+/// [`ConfigError::InvalidKeyName`] when `name` is empty or not a header name.
+pub fn header_name(name: &str) -> Result<HeaderName, ConfigError> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| ConfigError::InvalidKeyName(format!("{name:?} is not an HTTP header name")))
+}
+
+impl<M> ApiKey<M> {
+    /// Where the key is looked for.
+    pub fn location(&self) -> &ApiKeyLocation {
+        &self.inner.location
+    }
+
+    /// The key's name (header, parameter or cookie name).
+    pub fn key_name(&self) -> &str {
+        match &self.inner.location {
+            ApiKeyLocation::Header(name) => name.as_str(),
+            ApiKeyLocation::Query(name) | ApiKeyLocation::Cookie(name) => name,
+        }
+    }
+
+    /// A `401` with the `APIKey` challenge and `detail`, for a key the
+    /// application does not know.
+    pub fn invalid_credentials(&self, detail: &'static str) -> AuthRejection {
+        AuthRejection::new(AuthErrorKind::InvalidCredentials).with_challenge(API_KEY).with_detail(detail)
+    }
+}
+
+impl<M: 'static> Scheme for ApiKey<M> {
+    type Credentials = ApiKeyCredentials;
+
+    fn extract(&self, parts: &Parts) -> Result<Option<ApiKeyCredentials>, AuthRejection> {
+        let key = match &self.inner.location {
+            ApiKeyLocation::Header(name) => match parse::single_header(&parts.headers, name) {
+                Single::Absent => return Ok(None),
+                Single::Duplicate => return Err(duplicate_key()),
+                Single::One(value) => {
+                    let value = parse::trim_ows(value.as_bytes());
+                    if value.is_empty() {
+                        return Ok(None);
+                    }
+                    parse::latin1_to_string(value)
+                }
+            },
+            ApiKeyLocation::Query(name) => match parse::find_query_param(parts.uri.query().unwrap_or(""), name) {
+                QueryParam::Absent => return Ok(None),
+                QueryParam::Duplicate => return Err(duplicate_key()),
+                QueryParam::One(value) => value,
+            },
+            ApiKeyLocation::Cookie(name) => match parse::find_cookie(&parts.headers, name.as_bytes()) {
+                None => return Ok(None),
+                Some(value) => value,
+            },
+        };
+        Ok((!key.is_empty()).then_some(ApiKeyCredentials(key)))
+    }
+
+    fn not_authenticated(&self) -> AuthRejection {
+        self.inner.options.not_authenticated(AuthErrorKind::Missing, &API_KEY)
+    }
+}
+
+/// The `400` for a key sent more than once (D10).
+#[cold]
+fn duplicate_key() -> AuthRejection {
+    AuthRejection::new(AuthErrorKind::InvalidRequest)
+        .with_detail("Multiple API keys")
+        .with_reason("api key sent more than once")
+}
+
+/// Builds an [`ApiKey`].
+#[derive(Debug)]
+#[must_use]
+pub struct ApiKeyBuilder {
+    location: ApiKeyLocation,
+    options: SchemeOptions,
+}
+
+impl ApiKeyBuilder {
+    shared_builder_methods!();
+
+    /// Checks the key name and builds the scheme.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidKeyName`] when a query name is empty or a cookie
+    /// name is not an RFC 6265 `cookie-name` (an RFC 9110 token).
+    pub fn build(self) -> Result<ApiKey, ConfigError> {
+        match &self.location {
+            ApiKeyLocation::Header(_) => {}
+            ApiKeyLocation::Query(name) if name.is_empty() => {
+                return Err(ConfigError::InvalidKeyName("a query parameter name cannot be empty".to_owned()));
+            }
+            ApiKeyLocation::Query(_) => {}
+            ApiKeyLocation::Cookie(name) if !is_token(name) => {
+                return Err(ConfigError::InvalidKeyName(format!("{name:?} is not an RFC 6265 cookie-name")));
+            }
+            ApiKeyLocation::Cookie(_) => {}
+        }
+        Ok(ApiKey::from_inner(ApiKeyInner { location: self.location, options: self.options }))
+    }
+}
+
+/// An API key as sent. `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKeyCredentials(String);
+
+impl ApiKeyCredentials {
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// Compares the key with `expected` in constant time.
+    pub fn ct_eq(&self, expected: &str) -> bool {
+        secret::ct_eq(self.0.as_bytes(), expected.as_bytes())
+    }
+}
+
+impl fmt::Debug for ApiKeyCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ApiKeyCredentials").field(&secret::REDACTED).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http::Request;
+
+    use super::*;
+
+    fn extract(scheme: &ApiKey, uri: &str, headers: &[(&str, &[u8])]) -> Result<Option<String>, AuthRejection> {
+        let mut request = Request::get(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let (parts, ()) = request.body(()).unwrap().into_parts();
+        Ok(scheme.extract(&parts)?.map(ApiKeyCredentials::into_string))
+    }
+
+    #[test]
+    fn header_key_is_trimmed_and_kept_verbatim() {
+        let key = ApiKey::header("X-API-Key").unwrap();
+        assert_eq!(extract(&key, "/", &[("x-api-key", b"  secret \t")]).unwrap().as_deref(), Some("secret"));
+        assert_eq!(extract(&key, "/", &[("X-API-KEY", b"a b  c")]).unwrap().as_deref(), Some("a b  c"));
+        assert_eq!(extract(&key, "/", &[("X-API-Key", b"0")]).unwrap().as_deref(), Some("0"));
+        assert_eq!(extract(&key, "/", &[("X-API-Key", b"\xa0")]).unwrap().as_deref(), Some("\u{a0}"));
+        assert_eq!(extract(&key, "/", &[("X-API-Key", b"\xc3\xa9")]).unwrap().as_deref(), Some("\u{c3}\u{a9}"));
+    }
+
+    #[test]
+    fn empty_or_whitespace_header_key_is_missing() {
+        let key = ApiKey::header("X-API-Key").unwrap();
+        assert_eq!(extract(&key, "/", &[]).unwrap(), None);
+        assert_eq!(extract(&key, "/", &[("X-API-Key", b"")]).unwrap(), None);
+        assert_eq!(extract(&key, "/", &[("X-API-Key", b"   ")]).unwrap(), None);
+        assert_eq!(extract(&key, "/", &[("X-API-Keys", b"secret")]).unwrap(), None);
+        assert_eq!(extract(&key, "/", &[("Authorization", b"secret")]).unwrap(), None);
+    }
+
+    #[test]
+    fn repeated_header_or_query_key_is_a_bad_request() {
+        let header = ApiKey::header("X-API-Key").unwrap();
+        let rejection = extract(&header, "/", &[("X-API-Key", b""), ("X-API-Key", b"second")]).unwrap_err();
+        assert_eq!((rejection.status(), rejection.kind()), (http::StatusCode::BAD_REQUEST, AuthErrorKind::InvalidRequest));
+        let query = ApiKey::query("api_key").unwrap();
+        assert_eq!(extract(&query, "/?api_key=&api_key=b", &[]).unwrap_err().status(), 400);
+    }
+
+    #[test]
+    fn query_key_is_form_decoded() {
+        let key = ApiKey::query("api_key").unwrap();
+        assert_eq!(extract(&key, "/?api_key=a%20b", &[]).unwrap().as_deref(), Some("a b"));
+        assert_eq!(extract(&key, "/?api%5Fkey=secret", &[]).unwrap().as_deref(), Some("secret"));
+        assert_eq!(extract(&key, "/?api_key=+", &[]).unwrap().as_deref(), Some(" "));
+        assert_eq!(extract(&key, "/?api_key=", &[]).unwrap(), None);
+        assert_eq!(extract(&key, "/?api_key", &[]).unwrap(), None);
+        assert_eq!(extract(&key, "/", &[]).unwrap(), None);
+    }
+
+    #[test]
+    fn cookie_key_last_wins_and_empty_is_missing() {
+        let key = ApiKey::cookie("session").unwrap();
+        assert_eq!(extract(&key, "/", &[("cookie", b"session=abc; session=def")]).unwrap().as_deref(), Some("def"));
+        assert_eq!(extract(&key, "/", &[("cookie", b"session=\"\"")]).unwrap(), None);
+        assert_eq!(extract(&key, "/", &[("cookie", b"Session=abc")]).unwrap(), None);
+    }
+
+    #[test]
+    fn invalid_key_names_fail_at_build_time() {
+        assert!(matches!(ApiKey::header(""), Err(ConfigError::InvalidKeyName(_))));
+        assert!(matches!(ApiKey::header("X API"), Err(ConfigError::InvalidKeyName(_))));
+        assert!(matches!(ApiKey::query(""), Err(ConfigError::InvalidKeyName(_))));
+        assert!(matches!(ApiKey::cookie(""), Err(ConfigError::InvalidKeyName(_))));
+        assert!(matches!(ApiKey::cookie("a=b"), Err(ConfigError::InvalidKeyName(_))));
+    }
+
+    #[test]
+    fn missing_answer_has_the_apikey_challenge() {
+        let rejection = ApiKey::cookie("session").unwrap().not_authenticated();
+        assert_eq!(rejection.status(), 401);
+        assert_eq!(rejection.challenges()[0].to_string(), "APIKey");
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let key = ApiKeyCredentials("topsecret".to_owned());
+        assert!(!format!("{key:?}").contains("topsecret"));
+        assert!(key.ct_eq("topsecret"));
+        assert!(!key.ct_eq("topsecreT"));
+    }
+}

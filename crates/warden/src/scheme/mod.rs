@@ -1,0 +1,197 @@
+//! The authentication schemes, one module each.
+//!
+//! | scheme | module | credentials | challenge when missing |
+//! | --- | --- | --- | --- |
+//! | [`HttpBasic`] | [`basic`] | [`BasicCredentials`] | `Basic realm="…", charset="UTF-8"` |
+//! | [`HttpBearer`] | [`bearer`] | [`HttpCredentials`] | `Bearer` |
+//! | [`HttpScheme`] (Digest or any other name) | [`http_scheme`] | [`HttpCredentials`] | the title-cased name: `Digest`, `Custom-Scheme` |
+//! | [`ApiKey`] in a header, query or cookie | [`api_key`] | [`ApiKeyCredentials`] | `APIKey` |
+//!
+//! A scheme is a cheap-to-clone configuration value. Handlers receive its
+//! credentials through [`Auth<S>`](crate::Auth), which finds the scheme in the
+//! router state with [`FromRef`](axum_core::extract::FromRef). To use two
+//! configurations of one scheme type in one app (two realms, two key names),
+//! give each a marker type: `HttpBasic<Admin>` and `HttpBasic` are different
+//! types, so the state can hold both.
+
+use std::{borrow::Cow, fmt, sync::Arc};
+
+use http::request::Parts;
+
+use crate::{AuthErrorKind, AuthRejection, Challenge};
+
+pub mod api_key;
+pub mod basic;
+pub mod bearer;
+pub mod http_scheme;
+
+pub use self::{
+    api_key::{ApiKey, ApiKeyCredentials, ApiKeyLocation},
+    basic::{BasicCredentials, HttpBasic},
+    bearer::HttpBearer,
+    http_scheme::{HttpCredentials, HttpScheme},
+};
+
+/// An authentication scheme: how to find credentials in a request and how to
+/// answer when they are missing.
+///
+/// warden implements it for every scheme in this module; implement it for
+/// your own scheme to get [`Auth<S>`](crate::Auth), `Option<Auth<S>>` and
+/// [`RequireAuth`](crate::RequireAuth) for free.
+pub trait Scheme: Clone + Send + Sync + 'static {
+    /// What a successful extraction yields.
+    type Credentials: Clone + fmt::Debug + Send + Sync + 'static;
+
+    /// Looks for this scheme's credentials.
+    ///
+    /// Returns `Ok(None)` when they are **absent** (the only case an optional
+    /// scheme turns into `None`) and `Err` when they are present but cannot be
+    /// accepted.
+    ///
+    /// # Errors
+    ///
+    /// A rejection for credentials that are malformed or ambiguous.
+    fn extract(&self, parts: &Parts) -> Result<Option<Self::Credentials>, AuthRejection>;
+
+    /// The answer for absent credentials, after the scheme's
+    /// [hook](SchemeOptions::on_not_authenticated).
+    fn not_authenticated(&self) -> AuthRejection;
+}
+
+/// A hook that turns the default "not authenticated" rejection into another
+/// one (FastAPI's `make_not_authenticated_error`).
+pub type NotAuthenticatedHook = Arc<dyn Fn(AuthRejection) -> AuthRejection + Send + Sync>;
+
+/// What every scheme configuration has besides its own settings: the OpenAPI
+/// name and description, and the not-authenticated hook.
+#[derive(Clone, Default)]
+pub struct SchemeOptions {
+    name: Option<Cow<'static, str>>,
+    description: Option<Cow<'static, str>>,
+    hook: Option<NotAuthenticatedHook>,
+}
+
+impl SchemeOptions {
+    /// Sets the name the scheme has in OpenAPI `components.securitySchemes`.
+    pub fn set_name(&mut self, name: impl Into<Cow<'static, str>>) {
+        self.name = Some(name.into());
+    }
+
+    /// Sets the OpenAPI description.
+    pub fn set_description(&mut self, description: impl Into<Cow<'static, str>>) {
+        self.description = Some(description.into());
+    }
+
+    /// Replaces the scheme's "not authenticated" answer (missing credentials,
+    /// and for Basic also malformed ones, which FastAPI answers the same way).
+    /// The 400s for ambiguous or unusable requests (POLICY D6, D10) are never
+    /// passed to the hook.
+    ///
+    /// [`AuthRejection::legacy_forbidden`] is FastAPI's documented legacy
+    /// answer, `403 {"detail":"Not authenticated"}` without a challenge.
+    pub fn on_not_authenticated<F>(&mut self, hook: F)
+    where
+        F: Fn(AuthRejection) -> AuthRejection + Send + Sync + 'static,
+    {
+        self.hook = Some(Arc::new(hook));
+    }
+
+    /// The OpenAPI name, if one was set.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The OpenAPI description, if one was set.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// Builds the "not authenticated" rejection of `kind` with `challenge`,
+    /// passed through the hook.
+    pub(crate) fn not_authenticated(&self, kind: AuthErrorKind, challenge: &Challenge) -> AuthRejection {
+        let rejection = AuthRejection::new(kind).with_challenge(challenge.clone());
+        match &self.hook {
+            Some(hook) => hook(rejection),
+            None => rejection,
+        }
+    }
+}
+
+impl fmt::Debug for SchemeOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SchemeOptions")
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("hook", &self.hook.as_ref().map(|_| "Fn"))
+            .finish()
+    }
+}
+
+/// Adds the builder methods every scheme shares to a builder with an
+/// `options: SchemeOptions` field.
+macro_rules! shared_builder_methods {
+    () => {
+        /// Sets the name the scheme has in OpenAPI `components.securitySchemes`.
+        #[must_use]
+        pub fn scheme_name(mut self, name: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+            self.options.set_name(name);
+            self
+        }
+
+        /// Sets the OpenAPI description.
+        #[must_use]
+        pub fn description(mut self, description: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+            self.options.set_description(description);
+            self
+        }
+
+        /// Replaces the "not authenticated" answer; see
+        /// [`SchemeOptions::on_not_authenticated`](crate::scheme::SchemeOptions::on_not_authenticated).
+        #[must_use]
+        pub fn on_not_authenticated<F>(mut self, hook: F) -> Self
+        where
+            F: Fn(crate::AuthRejection) -> crate::AuthRejection + Send + Sync + 'static,
+        {
+            self.options.on_not_authenticated(hook);
+            self
+        }
+    };
+}
+pub(crate) use shared_builder_methods;
+
+/// `Clone`, `Debug` and the accessors every scheme handle shares. A handle is
+/// an `Arc` of its configuration plus a marker type, so that cloning it out of
+/// the router state is one reference-count increment.
+macro_rules! scheme_handle {
+    ($name:ident, $inner:ty) => {
+        impl<M> Clone for $name<M> {
+            fn clone(&self) -> Self {
+                Self { inner: std::sync::Arc::clone(&self.inner), marker: std::marker::PhantomData }
+            }
+        }
+
+        impl<M> std::fmt::Debug for $name<M> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(&*self.inner, f)
+            }
+        }
+
+        impl<M> $name<M> {
+            fn from_inner(inner: $inner) -> Self {
+                Self { inner: std::sync::Arc::new(inner), marker: std::marker::PhantomData }
+            }
+
+            /// The OpenAPI name, description and hook of this scheme.
+            pub fn options(&self) -> &crate::scheme::SchemeOptions {
+                &self.inner.options
+            }
+
+            /// Changes the marker type, to hold a second configuration of this
+            /// scheme type in the same router state.
+            pub fn with_marker<N>(self) -> $name<N> {
+                $name { inner: self.inner, marker: std::marker::PhantomData }
+            }
+        }
+    };
+}
+pub(crate) use scheme_handle;
