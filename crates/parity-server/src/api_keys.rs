@@ -31,7 +31,8 @@ pub fn header_key() -> Result<ApiKey, ConfigError> {
 /// A scheme configuration error (none expected).
 pub fn router() -> Result<Router, ConfigError> {
     let named = |location, name: &'static str| ApiKey::builder(location).scheme_name(name).build();
-    let header = || Ok::<_, ConfigError>(warden::ApiKeyLocation::Header(warden::scheme::api_key::header_name("X-API-Key")?));
+    let header =
+        || Ok::<_, ConfigError>(warden::ApiKeyLocation::Header(warden::scheme::api_key::header_name("X-API-Key")?));
     let query = || warden::ApiKeyLocation::Query("api_key".to_owned());
     let cookie = || warden::ApiKeyLocation::Cookie("session".to_owned());
     let router_sec = Router::new()

@@ -21,9 +21,7 @@ async fn creds_echo<S: Scheme<Credentials = warden::HttpCredentials>>(Auth(creds
     Json(echo::creds(&creds))
 }
 
-async fn creds_echo_optional<S: Scheme<Credentials = warden::HttpCredentials>>(
-    creds: Option<Auth<S>>,
-) -> Json<Value> {
+async fn creds_echo_optional<S: Scheme<Credentials = warden::HttpCredentials>>(creds: Option<Auth<S>>) -> Json<Value> {
     echo::or_null(creds, |Auth(creds)| echo::creds(&creds))
 }
 
@@ -46,7 +44,10 @@ pub fn router() -> Result<Router, ConfigError> {
     Ok(Router::new()
         .route("/basic", get(basic_echo).with_state(basic("api", None)?))
         .route("/basic-realm", get(basic_echo).with_state(basic("test realm", None)?))
-        .route("/basic-realm-quote", get(basic_echo).with_state(basic(r#"a "quoted" realm"#, Some("BasicQuotedRealm"))?))
+        .route(
+            "/basic-realm-quote",
+            get(basic_echo).with_state(basic(r#"a "quoted" realm"#, Some("BasicQuotedRealm"))?),
+        )
         .route("/basic-optional", get(basic_echo_optional).with_state(basic("api", Some("BasicOptional"))?))
         .route(
             "/basic-optional-realm",
@@ -59,10 +60,7 @@ pub fn router() -> Result<Router, ConfigError> {
             ),
         )
         .route("/bearer", get(creds_echo::<HttpBearer>).with_state(HttpBearer::new()))
-        .route(
-            "/bearer-optional",
-            get(creds_echo_optional::<HttpBearer>).with_state(bearer("BearerOptional").build()?),
-        )
+        .route("/bearer-optional", get(creds_echo_optional::<HttpBearer>).with_state(bearer("BearerOptional").build()?))
         .route(
             "/bearer-format",
             get(creds_echo::<HttpBearer>)
@@ -71,9 +69,8 @@ pub fn router() -> Result<Router, ConfigError> {
         .route("/bearer-scoped", get(creds_echo::<HttpBearer>).with_state(bearer("BearerScoped").build()?))
         .route(
             "/bearer-legacy403",
-            get(creds_echo::<HttpBearer>).with_state(
-                bearer("BearerLegacy403").on_not_authenticated(AuthRejection::legacy_forbidden).build()?,
-            ),
+            get(creds_echo::<HttpBearer>)
+                .with_state(bearer("BearerLegacy403").on_not_authenticated(AuthRejection::legacy_forbidden).build()?),
         )
         .route("/digest", get(creds_echo::<HttpScheme>).with_state(HttpScheme::digest()))
         .route(

@@ -12,6 +12,7 @@ pub mod combinations;
 pub mod echo;
 pub mod http_layer;
 pub mod http_schemes;
+pub mod listener;
 
 /// Every route of the parity server.
 ///

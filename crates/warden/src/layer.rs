@@ -137,9 +137,9 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
             StateProj::Inner { future } => future.poll(cx).map_ok(IntoResponse::into_response),
-            StateProj::Ready { response } => {
-                Poll::Ready(Ok(response.take().unwrap_or_else(|| http::StatusCode::INTERNAL_SERVER_ERROR.into_response())))
-            }
+            StateProj::Ready { response } => Poll::Ready(Ok(response
+                .take()
+                .unwrap_or_else(|| http::StatusCode::INTERNAL_SERVER_ERROR.into_response()))),
         }
     }
 }

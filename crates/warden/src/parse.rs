@@ -130,9 +130,7 @@ pub(crate) fn decode_basic(credentials: &[u8]) -> Result<(String, usize), BasicE
     }
     // `STANDARD` requires canonical padding and refuses non-zero trailing bits.
     let mut decoded = Vec::with_capacity(credentials.len() / 4 * 3);
-    base64::engine::general_purpose::STANDARD
-        .decode_vec(credentials, &mut decoded)
-        .map_err(|_| BasicError::Base64)?;
+    base64::engine::general_purpose::STANDARD.decode_vec(credentials, &mut decoded).map_err(|_| BasicError::Base64)?;
     if decoded.iter().any(|&b| b < 0x20 || b == 0x7f) {
         return Err(BasicError::ControlCharacter);
     }
@@ -320,8 +318,15 @@ mod tests {
 
     #[test]
     fn basic_refuses_lenient_base64() {
-        for bad in [&b"dXNlcjpwYQ"[..], b"dXNlcjpwYXN", b"dXNl.cjpw.YXNz", b"Oh==", b"!!!!", b"dXNlcjpwYXNz=", b"dXNl cjpwYXNz"]
-        {
+        for bad in [
+            &b"dXNlcjpwYQ"[..],
+            b"dXNlcjpwYXN",
+            b"dXNl.cjpw.YXNz",
+            b"Oh==",
+            b"!!!!",
+            b"dXNlcjpwYXNz=",
+            b"dXNl cjpwYXNz",
+        ] {
             assert_eq!(decode_basic(bad), Err(BasicError::Base64), "{:?}", String::from_utf8_lossy(bad));
         }
     }

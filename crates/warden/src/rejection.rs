@@ -63,9 +63,7 @@ impl AuthErrorKind {
     /// The status code this kind answers with unless told otherwise.
     pub const fn default_status(self) -> StatusCode {
         match self {
-            Self::Missing | Self::Malformed | Self::InvalidCredentials | Self::InvalidToken => {
-                StatusCode::UNAUTHORIZED
-            }
+            Self::Missing | Self::Malformed | Self::InvalidCredentials | Self::InvalidToken => StatusCode::UNAUTHORIZED,
             Self::InvalidRequest => StatusCode::BAD_REQUEST,
             Self::InsufficientScope | Self::Forbidden => StatusCode::FORBIDDEN,
         }

@@ -292,7 +292,10 @@ mod tests {
     fn repeated_header_or_query_key_is_a_bad_request() {
         let header = ApiKey::header("X-API-Key").unwrap();
         let rejection = extract(&header, "/", &[("X-API-Key", b""), ("X-API-Key", b"second")]).unwrap_err();
-        assert_eq!((rejection.status(), rejection.kind()), (http::StatusCode::BAD_REQUEST, AuthErrorKind::InvalidRequest));
+        assert_eq!(
+            (rejection.status(), rejection.kind()),
+            (http::StatusCode::BAD_REQUEST, AuthErrorKind::InvalidRequest)
+        );
         let query = ApiKey::query("api_key").unwrap();
         assert_eq!(extract(&query, "/?api_key=&api_key=b", &[]).unwrap_err().status(), 400);
     }

@@ -133,7 +133,10 @@ pub(crate) fn bearer_token(parts: &Parts) -> Result<Option<SchemeAndCredentials<
         return Ok(None);
     }
     if !parse::is_b64token(split.credentials) {
-        return Err(invalid_request("the bearer token is not a b64token (RFC 6750 section 2.1)", "Invalid bearer token"));
+        return Err(invalid_request(
+            "the bearer token is not a b64token (RFC 6750 section 2.1)",
+            "Invalid bearer token",
+        ));
     }
     Ok(Some(split))
 }
@@ -210,14 +213,29 @@ mod tests {
 
     #[test]
     fn empty_token_or_other_scheme_is_missing() {
-        for line in [&b""[..], b"Bearer", b"Bearer ", b"Bearer     ", b"Bearerabc", b"Bearer\tabc", b"Bearer, abc", b"Token abc"] {
+        for line in [
+            &b""[..],
+            b"Bearer",
+            b"Bearer ",
+            b"Bearer     ",
+            b"Bearerabc",
+            b"Bearer\tabc",
+            b"Bearer, abc",
+            b"Token abc",
+        ] {
             assert!(extract(&[line]).unwrap().is_none(), "{:?}", String::from_utf8_lossy(line));
         }
     }
 
     #[test]
     fn a_token_that_is_not_b64token_is_a_bad_request() {
-        for line in [&br#"Bearer "abc""#[..], b"Bearer abc, Basic xyz", b"Bearer \xa0abc", b"Bearer \x85abc", b"Bearer t\xc3\xb6k"] {
+        for line in [
+            &br#"Bearer "abc""#[..],
+            b"Bearer abc, Basic xyz",
+            b"Bearer \xa0abc",
+            b"Bearer \x85abc",
+            b"Bearer t\xc3\xb6k",
+        ] {
             let rejection = extract(&[line]).unwrap_err();
             assert_eq!(rejection.status(), 400);
             assert_eq!(rejection.kind(), AuthErrorKind::InvalidRequest);
@@ -230,7 +248,9 @@ mod tests {
     fn two_authorization_lines_are_a_bad_request_with_a_challenge() {
         let rejection = extract(&[b"Bearer first", b"Bearer second"]).unwrap_err();
         assert_eq!(rejection.status(), 400);
-        assert!(rejection.challenges()[0].to_string().starts_with(r#"Bearer error="invalid_request", error_description=""#));
+        assert!(
+            rejection.challenges()[0].to_string().starts_with(r#"Bearer error="invalid_request", error_description=""#)
+        );
     }
 
     #[test]

@@ -148,10 +148,7 @@ impl HttpSchemeBuilder {
     /// RFC 9110 token.
     pub fn build(self) -> Result<HttpScheme, ConfigError> {
         if !is_token(&self.scheme) {
-            return Err(ConfigError::InvalidSchemeName(format!(
-                "{:?} is not an RFC 9110 token",
-                self.scheme
-            )));
+            return Err(ConfigError::InvalidSchemeName(format!("{:?} is not an RFC 9110 token", self.scheme)));
         }
         let challenge = Challenge::new(parse::title_case(&self.scheme))?;
         Ok(HttpScheme::from_inner(HttpInner { scheme: self.scheme, challenge, options: self.options }))

@@ -132,14 +132,12 @@ impl fmt::Debug for SchemeOptions {
 macro_rules! shared_builder_methods {
     () => {
         /// Sets the name the scheme has in OpenAPI `components.securitySchemes`.
-        #[must_use]
         pub fn scheme_name(mut self, name: impl Into<std::borrow::Cow<'static, str>>) -> Self {
             self.options.set_name(name);
             self
         }
 
         /// Sets the OpenAPI description.
-        #[must_use]
         pub fn description(mut self, description: impl Into<std::borrow::Cow<'static, str>>) -> Self {
             self.options.set_description(description);
             self
@@ -147,7 +145,6 @@ macro_rules! shared_builder_methods {
 
         /// Replaces the "not authenticated" answer; see
         /// [`SchemeOptions::on_not_authenticated`](crate::scheme::SchemeOptions::on_not_authenticated).
-        #[must_use]
         pub fn on_not_authenticated<F>(mut self, hook: F) -> Self
         where
             F: Fn(crate::AuthRejection) -> crate::AuthRejection + Send + Sync + 'static,

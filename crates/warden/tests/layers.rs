@@ -1,0 +1,123 @@
+//! `RequireAuth` (router-wide protection) and `RejectionResponderLayer`
+//! (app-wide rendering of rejections).
+
+mod support;
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use axum::{
+    Json, Router,
+    http::{HeaderValue, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use serde_json::{Value, json};
+use support::{authorization, get as send};
+use warden::{
+    ApiKey, Auth, AuthErrorKind, AuthRejection, HttpBearer, ProblemJson, RejectionResponderLayer, RequireAuth, Scheme,
+};
+
+/// A bearer scheme that counts how often it parses a request.
+#[derive(Clone, Default)]
+struct Counting {
+    bearer: HttpBearer,
+    calls: Arc<AtomicUsize>,
+}
+
+impl Scheme for Counting {
+    type Credentials = warden::HttpCredentials;
+
+    fn extract(&self, parts: &Parts) -> Result<Option<Self::Credentials>, AuthRejection> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.bearer.extract(parts)
+    }
+
+    fn not_authenticated(&self) -> AuthRejection {
+        self.bearer.not_authenticated()
+    }
+}
+
+#[tokio::test]
+async fn require_auth_protects_every_route_under_it() {
+    let protected: Router =
+        Router::new().route("/a", get(|| async { "a" })).route_layer(RequireAuth::new(ApiKey::header("X-Key").unwrap()));
+    let app = Router::new().nest("/p", protected).route("/open", get(|| async { "open" }));
+    let missing = send(&app, "/p/a", &[]).await;
+    assert_eq!((missing.status, missing.challenges), (401, vec!["APIKey".to_owned()]));
+    assert_eq!(send(&app, "/p/a", &[("x-key", b"k")]).await.status, 200);
+    assert_eq!(send(&app, "/p/a", &[("x-key", b"k"), ("x-key", b"k")]).await.status, 400);
+    assert_eq!(send(&app, "/open", &[]).await.status, 200);
+}
+
+#[tokio::test]
+async fn handlers_behind_require_auth_read_the_credentials_without_parsing_again() {
+    let scheme = Counting::default();
+    let calls = Arc::clone(&scheme.calls);
+    let app = Router::new()
+        .route("/", get(|Auth(c): Auth<Counting>| async move { c.token().to_owned() }))
+        .route_layer(RequireAuth::new(scheme.clone()))
+        .with_state(scheme);
+    let answer = authorization(&app, "/", b"Bearer tok").await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn without_a_layer_the_extractor_parses_once() {
+    let scheme = Counting::default();
+    let calls = Arc::clone(&scheme.calls);
+    let app = Router::new().route("/", get(|Auth(_): Auth<Counting>| async { "ok" })).with_state(scheme);
+    authorization(&app, "/", b"Bearer tok").await;
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+fn bearer_app() -> Router {
+    Router::new().route("/", get(|Auth(_): Auth<HttpBearer>| async { "ok" })).with_state(HttpBearer::new())
+}
+
+#[tokio::test]
+async fn problem_json_renders_every_rejection_and_keeps_the_challenges() {
+    let app = bearer_app().layer(RejectionResponderLayer::new(ProblemJson));
+    let answer = send(&app, "/", &[]).await;
+    assert_eq!(answer.status, 401);
+    assert_eq!(answer.challenges, ["Bearer"]);
+    assert_eq!(answer.content_type.as_deref(), Some("application/problem+json"));
+    assert_eq!(
+        answer.body,
+        json!({"type": "about:blank", "title": "Unauthorized", "status": 401, "detail": "Not authenticated"})
+    );
+    let bad = authorization(&app, "/", b"Bearer \"x\"").await;
+    assert_eq!((bad.status, bad.body["status"].clone()), (400, json!(400)));
+}
+
+#[tokio::test]
+async fn a_closure_responder_sees_the_kind() {
+    let responder = |rejection: AuthRejection| -> Response {
+        let code = match rejection.kind() {
+            AuthErrorKind::Missing => "login_required",
+            _ => "bad_credentials",
+        };
+        (rejection.status(), Json(json!({"error": code}))).into_response()
+    };
+    let app = bearer_app().layer(RejectionResponderLayer::new(responder));
+    assert_eq!(send(&app, "/", &[]).await.body, json!({"error": "login_required"}));
+    assert_eq!(authorization(&app, "/", b"Bearer \"x\"").await.body, json!({"error": "bad_credentials"}));
+}
+
+#[tokio::test]
+async fn responses_that_are_not_warden_rejections_pass_through() {
+    async fn own_error() -> Response {
+        let mut response = (StatusCode::UNAUTHORIZED, Json(json!({"detail": "No credentials"}))).into_response();
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic, Bearer"));
+        response
+    }
+    let app = Router::new().route("/", get(own_error)).layer(RejectionResponderLayer::new(ProblemJson));
+    let answer = send(&app, "/", &[]).await;
+    assert_eq!(answer.challenges, ["Basic, Bearer"]);
+    assert_eq!(answer.body, json!({"detail": "No credentials"}));
+    assert_eq!(answer.content_type.as_deref(), Some("application/json"));
+    let _: Value = answer.body;
+}

@@ -1,0 +1,112 @@
+//! No request, however malformed, makes a scheme panic or answer 5xx.
+//!
+//! Random header bytes (every byte a `HeaderValue` can hold, obs-text
+//! included), repeated lines, huge values and random query strings are sent
+//! to every scheme, required and optional.
+
+mod support;
+
+use axum::{Router, routing::get};
+use proptest::prelude::*;
+use warden::{ApiKey, Auth, HttpBasic, HttpBearer, HttpScheme};
+
+/// Every route requires or accepts one scheme.
+fn app() -> Router {
+    let basic = HttpBasic::new("api").unwrap();
+    let bearer = HttpBearer::new();
+    let digest = HttpScheme::digest();
+    let header = ApiKey::header("X-API-Key").unwrap();
+    let query = ApiKey::query("api_key").unwrap();
+    let cookie = ApiKey::cookie("session").unwrap();
+    macro_rules! routes {
+        ($router:expr, $($path:literal / $opt:literal => $ty:ty = $state:expr),* $(,)?) => {
+            $router
+            $(
+                .route($path, get(|_: Auth<$ty>| async { "ok" }).with_state($state.clone()))
+                .route($opt, get(|_: Option<Auth<$ty>>| async { "ok" }).with_state($state.clone()))
+            )*
+        };
+    }
+    routes!(Router::new(),
+        "/basic" / "/basic-opt" => HttpBasic = basic,
+        "/bearer" / "/bearer-opt" => HttpBearer = bearer,
+        "/digest" / "/digest-opt" => HttpScheme = digest,
+        "/header" / "/header-opt" => ApiKey = header,
+        "/query" / "/query-opt" => ApiKey = query,
+        "/cookie" / "/cookie-opt" => ApiKey = cookie,
+    )
+}
+
+const PATHS: [&str; 12] = [
+    "/basic", "/basic-opt", "/bearer", "/bearer-opt", "/digest", "/digest-opt", "/header", "/header-opt", "/query",
+    "/query-opt", "/cookie", "/cookie-opt",
+];
+
+/// Bytes a header value may hold: HTAB, SP..=0x7E and obs-text (RFC 9110 §5.5).
+fn field_value() -> impl Strategy<Value = Vec<u8>> {
+    let byte = prop_oneof![Just(b'\t'), 0x20u8..=0x7e, 0x80u8..=0xff];
+    let prefix = prop_oneof![
+        Just(b"".to_vec()),
+        Just(b"Basic ".to_vec()),
+        Just(b"bearer ".to_vec()),
+        Just(b"Digest ".to_vec()),
+        Just(b"session=".to_vec()),
+    ];
+    (prefix, proptest::collection::vec(byte, 0..64)).prop_map(|(mut p, rest)| {
+        p.extend(rest);
+        p
+    })
+}
+
+/// A query string of characters a URI may hold, `%`, `&` and `=` often.
+fn query() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("(api_key|api%5Fkey|%[0-9A-Fa-fz]{0,2}|[&=+a-z0-9~._-]){0,20}").unwrap()
+}
+
+fn assert_not_5xx(status: u16) {
+    assert!(status < 500, "answered {status}");
+    assert!(matches!(status, 200 | 400 | 401), "unexpected {status}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_credentials_never_panic_or_answer_5xx(
+        lines in proptest::collection::vec(field_value(), 0..4),
+        query in query(),
+        path in 0..PATHS.len(),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let app = app();
+        let uri = format!("{}?{}", PATHS[path], query);
+        let mut headers: Vec<(&str, &[u8])> = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let name = ["authorization", "x-api-key", "cookie"][i % 3];
+            headers.push((name, line.as_slice()));
+            headers.push(("authorization", line.as_slice()));
+        }
+        let answer = runtime.block_on(support::get(&app, &uri, &headers));
+        assert_not_5xx(answer.status);
+    }
+}
+
+#[tokio::test]
+async fn huge_values_never_panic_or_answer_5xx() {
+    let app = app();
+    let big_b64 = format!("Basic {}", "QUFB".repeat(250_000));
+    let big_token = format!("Bearer {}", "a".repeat(1_000_000));
+    let big_cookie = format!("session={}", "x".repeat(1_000_000));
+    let many_cookies = "a=b; ".repeat(100_000);
+    for path in PATHS {
+        for (name, value) in [
+            ("authorization", big_b64.as_bytes()),
+            ("authorization", big_token.as_bytes()),
+            ("cookie", big_cookie.as_bytes()),
+            ("cookie", many_cookies.as_bytes()),
+            ("x-api-key", big_token.as_bytes()),
+        ] {
+            assert_not_5xx(support::get(&app, path, &[(name, value)]).await.status);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Sends one request through a router and reads the answer, for the specs.
+
+#![allow(dead_code, unreachable_pub)]
+
+use axum::{Router, body::Body, http::Request};
+use http_body_util::BodyExt as _;
+use serde_json::Value;
+use tower::ServiceExt as _;
+
+/// What a client sees.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub challenges: Vec<String>,
+    pub content_type: Option<String>,
+    pub body: Value,
+    pub headers: axum::http::HeaderMap,
+}
+
+/// `GET uri` with `headers` (raw bytes, sent in order, duplicates kept).
+pub async fn get(app: &Router, uri: &str, headers: &[(&str, &[u8])]) -> Answer {
+    let mut request = Request::get(uri);
+    for (name, value) in headers {
+        request = request.header(*name, axum::http::HeaderValue::from_bytes(value).unwrap());
+    }
+    let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let challenges = headers
+        .get_all("www-authenticate")
+        .iter()
+        .map(|v| String::from_utf8(v.as_bytes().to_vec()).unwrap())
+        .collect();
+    let content_type = headers.get("content-type").map(|v| v.to_str().unwrap().to_owned());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+    Answer { status, challenges, content_type, body, headers }
+}
+
+/// `GET uri` with a single `Authorization` value.
+pub async fn authorization(app: &Router, uri: &str, value: &[u8]) -> Answer {
+    get(app, uri, &[("authorization", value)]).await
+}
