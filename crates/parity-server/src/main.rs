@@ -26,7 +26,9 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Err(error) = axum::serve(parity_server::listener::VcharListener(listener), app).with_graceful_shutdown(shutdown()).await {
+    if let Err(error) =
+        axum::serve(parity_server::listener::VcharListener(listener), app).with_graceful_shutdown(shutdown()).await
+    {
         eprintln!("parity-server: {error}");
         return ExitCode::FAILURE;
     }

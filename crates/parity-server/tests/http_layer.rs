@@ -1,6 +1,8 @@
 //! POLICY D16: invalid HTTP never reaches a scheme. These requests go over a
 //! real socket, because hyper answers some of them before any service runs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
 use std::net::SocketAddr;
 
 use tokio::{

@@ -1,1 +1,484 @@
-fn main() {}
+//! HTTP Basic authentication with a username and password checked in
+//! constant time.
+//!
+//! A port of FastAPI's `docs_src/security/tutorial007_an_py310.py`
+//! (["HTTP Basic Auth: check the username"](https://fastapi.tiangolo.com/advanced/security/http-basic-auth/#check-the-username)):
+//! `GET /users/me` requires the Basic credentials `stanleyjobson` /
+//! `swordfish` (the ones FastAPI's
+//! `tests/test_tutorial/test_security/test_tutorial007.py` pins) and answers
+//! `{"username": "stanleyjobson"}`. Like FastAPI's `secrets.compare_digest`,
+//! [`BasicCredentials::matches`] compares the user-id and the password in
+//! constant time, and always compares both, so an attacker cannot tell from
+//! the timing which one was wrong. A wrong user-id or password is
+//! `401 {"detail":"Incorrect username or password"}` with the scheme's
+//! challenge ([`HttpBasic::invalid_credentials`]).
+//!
+//! Run with `cargo run -p warden --example security_tutorial007 -- --port 8000`
+//! (the port defaults to 8000; the server listens on 127.0.0.1 only and stops
+//! on Ctrl-C or SIGTERM). It prints these requests on startup:
+//!
+//! ```text
+//! curl -i -u 'stanleyjobson:swordfish' 'http://127.0.0.1:8000/users/me'
+//!     # 200, {"username":"stanleyjobson"}
+//! curl -i 'http://127.0.0.1:8000/users/me'
+//!     # 401, WWW-Authenticate: Basic realm="api", charset="UTF-8", {"detail":"Not authenticated"}
+//! curl -i -H 'Authorization: Basic notabase64token' 'http://127.0.0.1:8000/users/me'
+//!     # 401, WWW-Authenticate: Basic realm="api", charset="UTF-8", {"detail":"Not authenticated"}
+//! curl -i -H 'Authorization: Basic am9obnNlY3JldA==' 'http://127.0.0.1:8000/users/me'
+//!     # johnsecret, no colon -> 401, WWW-Authenticate: Basic realm="api", charset="UTF-8", {"detail":"Not authenticated"}
+//! curl -i -u 'alice:swordfish' 'http://127.0.0.1:8000/users/me'
+//!     # 401, WWW-Authenticate: Basic realm="api", charset="UTF-8", {"detail":"Incorrect username or password"}
+//! curl -i -u 'stanleyjobson:wrongpassword' 'http://127.0.0.1:8000/users/me'
+//!     # 401, WWW-Authenticate: Basic realm="api", charset="UTF-8", {"detail":"Incorrect username or password"}
+//! ```
+//!
+//! # Differences from FastAPI
+//!
+//! warden's Basic scheme always has a realm (POLICY D1), so every challenge,
+//! the one sent with "Incorrect username or password" included, is
+//! `Basic realm="api", charset="UTF-8"` where FastAPI sends a bare `Basic`.
+//! Statuses and bodies are FastAPI's.
+//!
+//! [`BasicCredentials::matches`]: warden::BasicCredentials::matches
+//! [`HttpBasic::invalid_credentials`]: warden::HttpBasic::invalid_credentials
+
+use std::{net::Ipv4Addr, process::ExitCode};
+
+use axum::{
+    Json, Router,
+    extract::{FromRef, FromRequestParts},
+    http::request::Parts,
+    routing::get,
+};
+use serde_json::{Value, json};
+use warden::{Auth, AuthRejection, ConfigError, HttpBasic};
+
+/// The example's name, for messages.
+const NAME: &str = "security_tutorial007";
+
+/// The port used when `--port` is not given.
+const DEFAULT_PORT: u16 = 8000;
+
+/// The realm of the Basic challenge.
+const REALM: &str = "api";
+
+/// The path of the only route.
+const PATH: &str = "/users/me";
+
+/// The one account of the tutorial. A real application looks the user up
+/// and compares a password hash instead.
+const USERNAME: &str = "stanleyjobson";
+const PASSWORD: &str = "swordfish";
+
+/// The application: `GET /users/me` behind HTTP Basic, for one account.
+///
+/// # Errors
+///
+/// A scheme configuration error (none for the realm `api`).
+fn app() -> Result<Router, ConfigError> {
+    Ok(Router::new().route(PATH, get(read_current_user)).with_state(HttpBasic::new(REALM)?))
+}
+
+/// The user-id of a request whose Basic credentials are the account's:
+/// FastAPI's `get_current_username` dependency.
+#[derive(Debug)]
+struct CurrentUsername(String);
+
+impl<S> FromRequestParts<S> for CurrentUsername
+where
+    HttpBasic: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AuthRejection> {
+        // Missing or malformed credentials: the scheme's 401 "Not authenticated".
+        let Auth(credentials) = Auth::<HttpBasic>::from_request_parts(parts, state).await?;
+        // Both parts compared, in constant time, whichever is wrong.
+        if credentials.matches(USERNAME, PASSWORD) {
+            Ok(Self(credentials.username().to_owned()))
+        } else {
+            Err(HttpBasic::from_ref(state).invalid_credentials("Incorrect username or password"))
+        }
+    }
+}
+
+/// `{"username": u}` for the authenticated user.
+async fn read_current_user(CurrentUsername(username): CurrentUsername) -> Json<Value> {
+    Json(json!({ "username": username }))
+}
+
+/// What a printed request sends besides the URL.
+#[derive(Debug, Clone, Copy)]
+enum Header {
+    /// `curl -u user:password`: an `Authorization: Basic …` header.
+    Basic(&'static str, &'static str),
+    /// A header sent verbatim.
+    Raw(&'static str, &'static str),
+}
+
+/// A request printed on startup, and the answer it gets (pinned by the tests).
+#[derive(Debug, Clone, Copy)]
+struct Try {
+    headers: &'static [Header],
+    note: Option<&'static str>,
+    status: u16,
+    challenge: Option<&'static str>,
+    body: &'static str,
+}
+
+/// The Basic challenge every `401` carries.
+const CHALLENGE: &str = r#"Basic realm="api", charset="UTF-8""#;
+
+/// The requests of FastAPI's `tests/test_tutorial/test_security/test_tutorial007.py`.
+const TRIES: [Try; 6] = [
+    Try {
+        headers: &[Header::Basic("stanleyjobson", "swordfish")],
+        note: None,
+        status: 200,
+        challenge: None,
+        body: r#"{"username":"stanleyjobson"}"#,
+    },
+    Try {
+        headers: &[],
+        note: None,
+        status: 401,
+        challenge: Some(CHALLENGE),
+        body: r#"{"detail":"Not authenticated"}"#,
+    },
+    Try {
+        headers: &[Header::Raw("Authorization", "Basic notabase64token")],
+        note: None,
+        status: 401,
+        challenge: Some(CHALLENGE),
+        body: r#"{"detail":"Not authenticated"}"#,
+    },
+    Try {
+        headers: &[Header::Raw("Authorization", "Basic am9obnNlY3JldA==")],
+        note: Some("johnsecret, no colon"),
+        status: 401,
+        challenge: Some(CHALLENGE),
+        body: r#"{"detail":"Not authenticated"}"#,
+    },
+    Try {
+        headers: &[Header::Basic("alice", "swordfish")],
+        note: None,
+        status: 401,
+        challenge: Some(CHALLENGE),
+        body: r#"{"detail":"Incorrect username or password"}"#,
+    },
+    Try {
+        headers: &[Header::Basic("stanleyjobson", "wrongpassword")],
+        note: None,
+        status: 401,
+        challenge: Some(CHALLENGE),
+        body: r#"{"detail":"Incorrect username or password"}"#,
+    },
+];
+
+impl Try {
+    /// The curl command for this request against `base` (`http://127.0.0.1:8000`).
+    fn curl(&self, base: &str) -> String {
+        let mut line = "curl -i".to_owned();
+        for header in self.headers {
+            match header {
+                Header::Basic(user, password) => {
+                    line.push_str(" -u ");
+                    line.push_str(&shell_quote(&format!("{user}:{password}")));
+                }
+                Header::Raw(name, value) => {
+                    line.push_str(" -H ");
+                    line.push_str(&shell_quote(&format!("{name}: {value}")));
+                }
+            }
+        }
+        line.push(' ');
+        line.push_str(&shell_quote(&format!("{base}{PATH}")));
+        line
+    }
+
+    /// The expected answer: status, challenge, body.
+    fn answer(&self) -> String {
+        match self.challenge {
+            Some(challenge) => format!("{}, WWW-Authenticate: {challenge}, {}", self.status, self.body),
+            None => format!("{}, {}", self.status, self.body),
+        }
+    }
+}
+
+/// The requests printed on startup, each followed by its answer in a comment.
+fn listing(base: &str) -> String {
+    let mut text = String::new();
+    for attempt in &TRIES {
+        let note = attempt.note.map(|note| format!("{note} -> ")).unwrap_or_default();
+        text.push_str(&format!("{}\n    # {note}{}\n", attempt.curl(base), attempt.answer()));
+    }
+    text
+}
+
+/// `text` in single quotes for a POSIX shell.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Parses `--port N` / `--port=N`; `Ok(None)` for `--help`.
+fn parse_port(mut args: impl Iterator<Item = String>) -> Result<Option<u16>, String> {
+    let mut port = DEFAULT_PORT;
+    while let Some(arg) = args.next() {
+        let value = match arg.strip_prefix("--port=") {
+            Some(value) => value.to_owned(),
+            None if arg == "--port" => args.next().ok_or("--port needs a value")?,
+            None if arg == "--help" || arg == "-h" => return Ok(None),
+            None => return Err(format!("unknown argument {arg:?}")),
+        };
+        port = value.parse().map_err(|_| format!("invalid port {value:?}"))?;
+    }
+    Ok(Some(port))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    eprintln!("{NAME}: shutting down");
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let port = match parse_port(std::env::args().skip(1)) {
+        Ok(Some(port)) => port,
+        Ok(None) => {
+            println!("usage: {NAME} [--port N]   (default {DEFAULT_PORT}, listens on 127.0.0.1)");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("{NAME}: {message}\nusage: {NAME} [--port N]");
+            return ExitCode::from(2);
+        }
+    };
+    let app = match app() {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("{NAME}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("{NAME}: cannot listen on 127.0.0.1:{port}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let port = listener.local_addr().map_or(port, |address| address.port());
+    let base = format!("http://127.0.0.1:{port}");
+    println!("{NAME}: listening on {base}{PATH} (Ctrl-C to stop). Try:");
+    print!("{}", listing(&base));
+    if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await {
+        eprintln!("{NAME}: {error}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// The cases of FastAPI's `test_tutorial007.py`, with warden's answers.
+#[cfg(test)]
+mod tests {
+    use axum::{
+        body::Body,
+        http::{Request, header},
+    };
+    use base64::{Engine as _, engine::general_purpose::STANDARD};
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    /// What a client sees.
+    #[derive(Debug)]
+    struct Answer {
+        status: u16,
+        challenges: Vec<String>,
+        content_type: Option<String>,
+        body: Value,
+        /// The body as sent, for the printed answers.
+        raw: String,
+    }
+
+    fn basic(user: &str, password: &str) -> String {
+        format!("Basic {}", STANDARD.encode(format!("{user}:{password}")))
+    }
+
+    async fn get(headers: &[(&str, &str)]) -> Answer {
+        let mut request = Request::get(PATH);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = app().unwrap().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+        let status = response.status().as_u16();
+        let challenges = response
+            .headers()
+            .get_all(header::WWW_AUTHENTICATE)
+            .iter()
+            .map(|value| value.to_str().unwrap().to_owned())
+            .collect();
+        let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let raw = String::from_utf8(bytes.to_vec()).unwrap();
+        Answer { status, challenges, content_type, body: serde_json::from_str(&raw).unwrap(), raw }
+    }
+
+    /// A `401` with the Basic challenge (bare `Basic` in FastAPI, D1) and `detail`.
+    fn assert_unauthorized(answer: &Answer, detail: &str) {
+        assert_eq!(answer.status, 401);
+        assert_eq!(answer.challenges, [r#"Basic realm="api", charset="UTF-8""#]);
+        assert_eq!(answer.content_type.as_deref(), Some("application/json"));
+        assert_eq!(answer.body, json!({ "detail": detail }));
+    }
+
+    /// `test_security_http_basic`.
+    #[tokio::test]
+    async fn security_http_basic() {
+        let answer = get(&[("authorization", &basic("stanleyjobson", "swordfish"))]).await;
+        assert_eq!(answer.status, 200);
+        assert!(answer.challenges.is_empty());
+        assert_eq!(answer.content_type.as_deref(), Some("application/json"));
+        assert_eq!(answer.body, json!({"username": "stanleyjobson"}));
+    }
+
+    /// `test_security_http_basic_no_credentials`.
+    #[tokio::test]
+    async fn security_http_basic_no_credentials() {
+        assert_unauthorized(&get(&[]).await, "Not authenticated");
+    }
+
+    /// `test_security_http_basic_invalid_credentials`: not base64.
+    #[tokio::test]
+    async fn security_http_basic_invalid_credentials() {
+        assert_unauthorized(&get(&[("authorization", "Basic notabase64token")]).await, "Not authenticated");
+    }
+
+    /// `test_security_http_basic_non_basic_credentials`: base64 of
+    /// `johnsecret`, with no colon between user-id and password.
+    #[tokio::test]
+    async fn security_http_basic_non_basic_credentials() {
+        let payload = STANDARD.encode("johnsecret");
+        assert_eq!(payload, "am9obnNlY3JldA==");
+        assert_unauthorized(&get(&[("authorization", &format!("Basic {payload}"))]).await, "Not authenticated");
+    }
+
+    /// `test_security_http_basic_invalid_username`.
+    #[tokio::test]
+    async fn security_http_basic_invalid_username() {
+        let answer = get(&[("authorization", &basic("alice", "swordfish"))]).await;
+        assert_unauthorized(&answer, "Incorrect username or password");
+    }
+
+    /// `test_security_http_basic_invalid_password`.
+    #[tokio::test]
+    async fn security_http_basic_invalid_password() {
+        let answer = get(&[("authorization", &basic("stanleyjobson", "wrongpassword"))]).await;
+        assert_unauthorized(&answer, "Incorrect username or password");
+    }
+
+    /// Near misses are refused too: the comparison is exact, not a prefix,
+    /// case-insensitive or trimmed match, and the first colon splits.
+    #[tokio::test]
+    async fn near_misses_are_incorrect() {
+        for (user, password) in [
+            ("stanleyjobson", "swordfis"),
+            ("stanleyjobson", "swordfishh"),
+            ("stanleyjobson", "Swordfish"),
+            ("stanleyjobso", "swordfish"),
+            ("StanleyJobson", "swordfish"),
+            ("stanleyjobson ", "swordfish"),
+            ("stanleyjobson", ""),
+            ("", "swordfish"),
+            ("stanleyjobson:swordfish", ""),
+            ("alice", "wrongpassword"),
+        ] {
+            let answer = get(&[("authorization", &basic(user, password))]).await;
+            assert_unauthorized(&answer, "Incorrect username or password");
+        }
+    }
+
+    /// The scheme name is case-insensitive (RFC 9110 section 11.1).
+    #[tokio::test]
+    async fn scheme_name_is_case_insensitive() {
+        let token = STANDARD.encode("stanleyjobson:swordfish");
+        let answer = get(&[("authorization", &format!("BASIC {token}"))]).await;
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.body, json!({"username": "stanleyjobson"}));
+    }
+
+    /// Every request printed on startup gets the answer printed next to it.
+    #[tokio::test]
+    async fn printed_requests_get_the_printed_answers() {
+        for attempt in &TRIES {
+            let headers: Vec<(&str, String)> = attempt
+                .headers
+                .iter()
+                .map(|header| match *header {
+                    Header::Basic(user, password) => ("authorization", basic(user, password)),
+                    Header::Raw(name, value) => (name, value.to_owned()),
+                })
+                .collect();
+            let headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (*name, value.as_str())).collect();
+            let answer = get(&headers).await;
+            let line = attempt.curl("http://127.0.0.1:8000");
+            assert_eq!(answer.status, attempt.status, "{line}");
+            assert_eq!(answer.challenges, Vec::from_iter(attempt.challenge.map(str::to_owned)), "{line}");
+            assert_eq!(answer.raw, attempt.body, "{line}");
+        }
+    }
+
+    /// The module documentation shows what the example prints on port 8000.
+    #[test]
+    fn documentation_shows_the_printed_requests() {
+        let documented: String = include_str!("security_tutorial007.rs")
+            .lines()
+            .filter_map(|line| line.strip_prefix("//! "))
+            .skip_while(|line| !line.starts_with("curl "))
+            .take_while(|line| !line.starts_with("```"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert_eq!(documented, listing("http://127.0.0.1:8000"));
+    }
+
+    #[test]
+    fn curl_lines_quote_for_the_shell() {
+        assert_eq!(TRIES[0].curl("http://h:1"), "curl -i -u 'stanleyjobson:swordfish' 'http://h:1/users/me'");
+        assert_eq!(TRIES[1].curl("http://h:1"), "curl -i 'http://h:1/users/me'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn port_is_parsed_by_hand() {
+        let parse = |args: &[&str]| parse_port(args.iter().map(|arg| (*arg).to_owned()));
+        assert_eq!(parse(&[]), Ok(Some(8000)));
+        assert_eq!(parse(&["--port", "18102"]), Ok(Some(18102)));
+        assert_eq!(parse(&["--port=18102"]), Ok(Some(18102)));
+        assert_eq!(parse(&["-h"]), Ok(None));
+        assert!(parse(&["--port"]).is_err());
+        assert!(parse(&["--port", "x"]).is_err());
+        assert!(parse(&["extra"]).is_err());
+    }
+}

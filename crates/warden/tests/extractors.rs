@@ -1,6 +1,8 @@
 //! How `Auth<S>`, `Option<Auth<S>>` and `Result<Auth<S>, AuthRejection>`
 //! answer, and the per-scheme not-authenticated hook.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
 mod support;
 
 use axum::{Json, Router, extract::FromRef, http::StatusCode, routing::get};

@@ -1,6 +1,8 @@
 //! `RequireAuth` (router-wide protection) and `RejectionResponderLayer`
 //! (app-wide rendering of rejections).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
 mod support;
 
 use std::sync::{
@@ -42,8 +44,9 @@ impl Scheme for Counting {
 
 #[tokio::test]
 async fn require_auth_protects_every_route_under_it() {
-    let protected: Router =
-        Router::new().route("/a", get(|| async { "a" })).route_layer(RequireAuth::new(ApiKey::header("X-Key").unwrap()));
+    let protected: Router = Router::new()
+        .route("/a", get(|| async { "a" }))
+        .route_layer(RequireAuth::new(ApiKey::header("X-Key").unwrap()));
     let app = Router::new().nest("/p", protected).route("/open", get(|| async { "open" }));
     let missing = send(&app, "/p/a", &[]).await;
     assert_eq!((missing.status, missing.challenges), (401, vec!["APIKey".to_owned()]));

@@ -4,6 +4,8 @@
 //! included), repeated lines, huge values and random query strings are sent
 //! to every scheme, required and optional.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
 mod support;
 
 use axum::{Router, routing::get};
@@ -38,8 +40,18 @@ fn app() -> Router {
 }
 
 const PATHS: [&str; 12] = [
-    "/basic", "/basic-opt", "/bearer", "/bearer-opt", "/digest", "/digest-opt", "/header", "/header-opt", "/query",
-    "/query-opt", "/cookie", "/cookie-opt",
+    "/basic",
+    "/basic-opt",
+    "/bearer",
+    "/bearer-opt",
+    "/digest",
+    "/digest-opt",
+    "/header",
+    "/header-opt",
+    "/query",
+    "/query-opt",
+    "/cookie",
+    "/cookie-opt",
 ];
 
 /// Bytes a header value may hold: HTAB, SP..=0x7E and obs-text (RFC 9110 §5.5).

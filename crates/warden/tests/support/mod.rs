@@ -1,6 +1,6 @@
 //! Sends one request through a router and reads the answer, for the specs.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use axum::{Router, body::Body, http::Request};
 use http_body_util::BodyExt as _;
@@ -26,11 +26,8 @@ pub async fn get(app: &Router, uri: &str, headers: &[(&str, &[u8])]) -> Answer {
     let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let challenges = headers
-        .get_all("www-authenticate")
-        .iter()
-        .map(|v| String::from_utf8(v.as_bytes().to_vec()).unwrap())
-        .collect();
+    let challenges =
+        headers.get_all("www-authenticate").iter().map(|v| String::from_utf8(v.as_bytes().to_vec()).unwrap()).collect();
     let content_type = headers.get("content-type").map(|v| v.to_str().unwrap().to_owned());
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
