@@ -4,6 +4,8 @@
 //! Each section of ROUTES.md section 4 is a module that returns a [`Router`];
 //! [`app`] merges them.
 
+#![forbid(unsafe_code)]
+
 use axum::Router;
 use warden::ConfigError;
 
@@ -13,6 +15,8 @@ pub mod echo;
 pub mod http_layer;
 pub mod http_schemes;
 pub mod listener;
+pub mod permissions;
+pub mod token_format;
 
 /// Every route of the parity server.
 ///
@@ -25,5 +29,6 @@ pub fn app() -> Result<Router, ConfigError> {
         .merge(http_schemes::router()?)
         .merge(api_keys::router()?)
         .merge(combinations::router()?)
+        .merge(permissions::router()?)
         .layer(axum::middleware::from_fn(http_layer::reject_invalid_target)))
 }

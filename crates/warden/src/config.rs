@@ -24,6 +24,8 @@ pub enum ConfigError {
     InvalidKeyName(String),
     /// An authentication scheme name that is empty or not an RFC 9110 token.
     InvalidSchemeName(String),
+    /// A URL a scheme documents (an OAuth2 token URL) that is empty.
+    InvalidUrl(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -32,6 +34,7 @@ impl fmt::Display for ConfigError {
             Self::InvalidChallenge(why) => write!(f, "invalid challenge: {why}"),
             Self::InvalidKeyName(why) => write!(f, "invalid api key name: {why}"),
             Self::InvalidSchemeName(why) => write!(f, "invalid scheme name: {why}"),
+            Self::InvalidUrl(why) => write!(f, "invalid url: {why}"),
         }
     }
 }

@@ -94,16 +94,17 @@ impl<S: Scheme> Clone for Resolved<S> {
     }
 }
 
-/// Extracts `S`'s credentials: reused from a layer when there, else parsed.
+/// Credentials a layer already extracted for scheme type `S`.
 #[inline]
-fn resolve<S: Scheme>(parts: &Parts, scheme: impl FnOnce() -> S) -> Result<Result<S::Credentials, S>, AuthRejection> {
-    if let Some(Resolved(credentials)) = parts.extensions.get::<Resolved<S>>() {
-        return Ok(Ok(credentials.clone()));
-    }
-    let scheme = scheme();
-    match scheme.extract(parts)? {
-        Some(credentials) => Ok(Ok(credentials)),
-        None => Ok(Err(scheme)),
+fn cached<S: Scheme>(parts: &Parts) -> Option<S::Credentials> {
+    parts.extensions.get::<Resolved<S>>().map(|Resolved(credentials)| credentials.clone())
+}
+
+/// `scheme`'s credentials: reused from a layer when there, else parsed.
+pub(crate) fn resolve<S: Scheme>(parts: &Parts, scheme: &S) -> Result<Option<S::Credentials>, AuthRejection> {
+    match cached::<S>(parts) {
+        Some(credentials) => Ok(Some(credentials)),
+        None => scheme.extract(parts),
     }
 }
 
@@ -115,9 +116,13 @@ where
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, AuthRejection> {
-        match resolve(parts, || S::from_ref(state))? {
-            Ok(credentials) => Ok(Self(credentials)),
-            Err(scheme) => Err(scheme.not_authenticated()),
+        if let Some(credentials) = cached::<S>(parts) {
+            return Ok(Self(credentials));
+        }
+        let scheme = S::from_ref(state);
+        match scheme.extract(parts)? {
+            Some(credentials) => Ok(Self(credentials)),
+            None => Err(scheme.not_authenticated()),
         }
     }
 }
@@ -130,6 +135,9 @@ where
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Option<Self>, AuthRejection> {
-        Ok(resolve(parts, || S::from_ref(state))?.ok().map(Self))
+        if let Some(credentials) = cached::<S>(parts) {
+            return Ok(Some(Self(credentials)));
+        }
+        Ok(S::from_ref(state).extract(parts)?.map(Self))
     }
 }

@@ -56,6 +56,7 @@ mod config;
 mod extract;
 pub mod layer;
 mod parse;
+pub mod permission;
 pub mod rejection;
 pub mod responder;
 pub mod scheme;
@@ -69,8 +70,8 @@ pub use crate::{
     rejection::{AuthErrorKind, AuthRejection},
     responder::{ProblemJson, RejectionResponder, RejectionResponderLayer},
     scheme::{
-        ApiKey, ApiKeyCredentials, ApiKeyLocation, BasicCredentials, HttpBasic, HttpBearer, HttpCredentials,
-        HttpScheme, Scheme,
+        ApiKey, ApiKeyCredentials, ApiKeyLocation, BasicCredentials, BearerToken, HttpBasic, HttpBearer,
+        HttpCredentials, HttpScheme, OAuth2PasswordBearer, Scheme,
     },
     secret::{Secret, ct_eq},
 };

@@ -27,6 +27,7 @@
 //! | [`InvalidToken`](AuthErrorKind::InvalidToken) | 401 | `Bearer error="invalid_token"` | RFC 6750 §3.1 |
 //! | [`InsufficientScope`](AuthErrorKind::InsufficientScope) | 403 | `Bearer error="insufficient_scope", scope="…"` | RFC 6750 §3.1 |
 //! | [`Forbidden`](AuthErrorKind::Forbidden) | 403 | none unless the application adds one | RFC 9110 §15.5.4 |
+//! | [`PermissionDenied`](AuthErrorKind::PermissionDenied) | the permission's (403 by default) | the permission's headers | RFC 9110 §15.5.4 |
 
 use std::{borrow::Cow, fmt};
 
@@ -57,6 +58,9 @@ pub enum AuthErrorKind {
     InsufficientScope,
     /// Authenticated, but not allowed.
     Forbidden,
+    /// A [permission](crate::permission) refused the request; its settings
+    /// decide the status (403 unless set).
+    PermissionDenied,
 }
 
 impl AuthErrorKind {
@@ -65,7 +69,7 @@ impl AuthErrorKind {
         match self {
             Self::Missing | Self::Malformed | Self::InvalidCredentials | Self::InvalidToken => StatusCode::UNAUTHORIZED,
             Self::InvalidRequest => StatusCode::BAD_REQUEST,
-            Self::InsufficientScope | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::InsufficientScope | Self::Forbidden | Self::PermissionDenied => StatusCode::FORBIDDEN,
         }
     }
 
@@ -79,6 +83,7 @@ impl AuthErrorKind {
             Self::InvalidToken => "invalid token",
             Self::InsufficientScope => "insufficient scope",
             Self::Forbidden => "forbidden",
+            Self::PermissionDenied => "permission denied",
         }
     }
 }

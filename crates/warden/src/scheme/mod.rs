@@ -6,6 +6,7 @@
 //! | [`HttpBearer`] | [`bearer`] | [`HttpCredentials`] | `Bearer` |
 //! | [`HttpScheme`] (Digest or any other name) | [`http_scheme`] | [`HttpCredentials`] | the title-cased name: `Digest`, `Custom-Scheme` |
 //! | [`ApiKey`] in a header, query or cookie | [`api_key`] | [`ApiKeyCredentials`] | `APIKey` |
+//! | [`OAuth2PasswordBearer`] | [`oauth2`] | [`BearerToken`] | `Bearer` |
 //!
 //! A scheme is a cheap-to-clone configuration value. Handlers receive its
 //! credentials through [`Auth<S>`](crate::Auth), which finds the scheme in the
@@ -24,12 +25,14 @@ pub mod api_key;
 pub mod basic;
 pub mod bearer;
 pub mod http_scheme;
+pub mod oauth2;
 
 pub use self::{
     api_key::{ApiKey, ApiKeyCredentials, ApiKeyLocation},
     basic::{BasicCredentials, HttpBasic},
     bearer::HttpBearer,
     http_scheme::{HttpCredentials, HttpScheme},
+    oauth2::{BearerToken, OAuth2PasswordBearer},
 };
 
 /// An authentication scheme: how to find credentials in a request and how to
