@@ -27,9 +27,14 @@ pub struct FnPermission<F, T> {
 ///
 /// let admin = from_fn(is_admin).with_message("Admin role required").with_code("not_admin");
 /// ```
-pub fn from_fn<F, T>(f: F) -> FnPermission<F, T> {
+pub fn from_fn<F: PermissionFn<T>, T>(f: F) -> FnPermission<F, T> {
     FnPermission { f, inputs: PhantomData }
 }
+
+/// The functions [`from_fn`] takes: `Fn(T1, …, Tn) -> impl Future`, for up
+/// to six arguments. It fixes the argument types when the permission is
+/// built, so they need no annotation.
+pub trait PermissionFn<T>: Send + Sync {}
 
 impl<F: Clone, T> Clone for FnPermission<F, T> {
     fn clone(&self) -> Self {
@@ -52,6 +57,13 @@ impl<F: Send + Sync, T> PermissionMeta for FnPermission<F, T> {
 
 macro_rules! fn_permission {
     ($($input:ident),*) => {
+        impl<F, Fut, $($input,)*> PermissionFn<($($input,)*)> for F
+        where
+            F: Fn($($input),*) -> Fut + Send + Sync,
+            Fut: Future,
+        {
+        }
+
         impl<S, F, Fut, R, $($input,)*> Permission<S> for FnPermission<F, ($($input,)*)>
         where
             S: Send + Sync,

@@ -66,7 +66,7 @@ pub mod wrappers;
 pub use self::{
     builtin::{Allow, Deny, HasRole, HasScope, IsAuthenticated, ScopeSet},
     compose::{All, Any, Not},
-    func::{FnPermission, from_fn},
+    func::{FnPermission, PermissionFn, from_fn},
     guard::{Guard, RequirePermission, RequirePermissionService, check, evaluate_root, require},
     policy::{Action, Policy},
     wrappers::Configured,

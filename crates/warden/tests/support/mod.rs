@@ -38,3 +38,9 @@ pub async fn get(app: &Router, uri: &str, headers: &[(&str, &[u8])]) -> Answer {
 pub async fn authorization(app: &Router, uri: &str, value: &[u8]) -> Answer {
     get(app, uri, &[("authorization", value)]).await
 }
+
+/// The JSON body of a response.
+pub async fn body(response: axum::response::Response) -> Value {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+}

@@ -1,0 +1,96 @@
+//! A denied request logs which permission branches ran; the answer never
+//! shows them. Its own test binary: tracing caches callsite interest
+//! process-wide, so a test running beside it without a subscriber could
+//! hide the events.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod support;
+
+use std::{
+    borrow::Cow,
+    sync::{Arc, Mutex},
+};
+
+use axum::{
+    Router,
+    http::{Request, StatusCode},
+    routing::get,
+};
+use serde_json::json;
+use warden::permission::{Cx, Deny, Permission, PermissionMeta, RequirePermission, Unresolved, Verdict};
+
+/// Always refuses, with its own message and code.
+struct Typed(&'static str);
+
+impl PermissionMeta for Typed {
+    fn default_status(&self) -> StatusCode {
+        StatusCode::IM_A_TEAPOT
+    }
+
+    fn default_code(&self) -> Option<Cow<'static, str>> {
+        Some("typed".into())
+    }
+
+    fn message(&self) -> Cow<'static, str> {
+        format!("needs {}", self.0).into()
+    }
+}
+
+impl<S: Sync> Permission<S> for Typed {
+    async fn check(&self, _: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        Ok(Verdict::Deny(None))
+    }
+}
+
+warden::permission_ops!(Typed);
+
+/// A `MakeWriter` into a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Self;
+
+    fn make_writer(&'a self) -> Self {
+        self.clone()
+    }
+}
+
+#[test]
+fn a_denial_logs_the_branches_that_ran_but_the_answer_does_not_show_them() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let response = tracing::subscriber::with_default(subscriber, || {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(async {
+            let app: Router = Router::new()
+                .route("/", get(|| async { "ok" }))
+                .route_layer(RequirePermission::new(Typed("secret-branch") & (Deny | Deny)));
+            tower::ServiceExt::oneshot(app, Request::get("/").body(axum::body::Body::empty()).unwrap()).await.unwrap()
+        })
+    });
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("permission denied"), "{log}");
+    assert!(log.contains("Typed -> fail"), "{log}");
+    assert!(log.contains("All -> fail"), "{log}");
+    assert!(!log.contains("Deny"), "branches after the failure did not run: {log}");
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let body = runtime.block_on(support::body(response));
+    assert_eq!(body, json!({"detail": {"code": "typed", "message": "needs secret-branch"}}));
+}
