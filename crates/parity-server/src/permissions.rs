@@ -36,10 +36,10 @@ fn flag_verdict<S>(cx: &Cx<'_, S>, header: &HeaderName, name: &'static str) -> V
         Some(b"fail-reason") => Verdict::deny(format!("fail {name}")),
         Some(b"failed-obj") => Verdict::Outcome(Outcome::from(
             Failure::new()
-                .reason(format!("failed object {name}"))
-                .status(StatusCode::CONFLICT)
-                .code(format!("conflict_{name}"))
-                .header(HeaderName::from_static("x-failed"), HeaderValue::from_static(name)),
+                .with_reason(format!("failed object {name}"))
+                .with_status(StatusCode::CONFLICT)
+                .with_code(format!("conflict_{name}"))
+                .with_header(HeaderName::from_static("x-failed"), HeaderValue::from_static(name)),
         )),
         Some(b"failed-empty") => Verdict::Outcome(Outcome::from(Failure::new())),
         _ => Verdict::Deny(None),
@@ -65,7 +65,7 @@ macro_rules! flag_type {
             }
         }
 
-        impl<S: Sync> Permission<S> for $name {
+        impl<S: Send + Sync> Permission<S> for $name {
             async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
                 Ok(flag_verdict(cx, &self.header, self.name))
             }

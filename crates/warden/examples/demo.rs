@@ -169,7 +169,7 @@ fn app() -> Result<Router, ConfigError> {
     let state = AppState::new()?;
     // Every route under /admin requires the admin Basic credentials before
     // its handler runs (FastAPI's `APIRouter(dependencies=[Depends(scheme)])`).
-    let admin = Router::new().route("/ping", get(admin_ping)).route_layer(RequireAuth::new(state.admin.clone()));
+    let admin = Router::new().route("/ping", get(admin_ping)).route_layer(RequireAuth::new(state.admin));
     Ok(Router::new()
         .route("/basic", get(basic))
         .route("/bearer", get(bearer))

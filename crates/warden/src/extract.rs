@@ -1,6 +1,6 @@
 //! The [`Auth`] extractor.
 
-use std::{fmt, ops::Deref};
+use std::{fmt, future::Future, ops::Deref};
 
 use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
@@ -108,6 +108,8 @@ pub(crate) fn resolve<S: Scheme>(parts: &Parts, scheme: &S) -> Result<Option<S::
     }
 }
 
+// Extraction never waits, so both impls answer with a ready future rather
+// than an `async fn` state machine.
 impl<St, S> FromRequestParts<St> for Auth<S>
 where
     S: Scheme + FromRef<St>,
@@ -115,15 +117,20 @@ where
 {
     type Rejection = AuthRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, AuthRejection> {
-        if let Some(credentials) = cached::<S>(parts) {
-            return Ok(Self(credentials));
-        }
-        let scheme = S::from_ref(state);
-        match scheme.extract(parts)? {
-            Some(credentials) => Ok(Self(credentials)),
-            None => Err(scheme.not_authenticated()),
-        }
+    fn from_request_parts(parts: &mut Parts, state: &St) -> impl Future<Output = Result<Self, AuthRejection>> + Send {
+        std::future::ready(required(parts, state))
+    }
+}
+
+#[inline]
+fn required<St, S: Scheme + FromRef<St>>(parts: &Parts, state: &St) -> Result<Auth<S>, AuthRejection> {
+    if let Some(credentials) = cached::<S>(parts) {
+        return Ok(Auth(credentials));
+    }
+    let scheme = S::from_ref(state);
+    match scheme.extract(parts)? {
+        Some(credentials) => Ok(Auth(credentials)),
+        None => Err(scheme.not_authenticated()),
     }
 }
 
@@ -134,10 +141,13 @@ where
 {
     type Rejection = AuthRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Option<Self>, AuthRejection> {
-        if let Some(credentials) = cached::<S>(parts) {
-            return Ok(Some(Self(credentials)));
-        }
-        Ok(S::from_ref(state).extract(parts)?.map(Self))
+    fn from_request_parts(
+        parts: &mut Parts,
+        state: &St,
+    ) -> impl Future<Output = Result<Option<Self>, AuthRejection>> + Send {
+        std::future::ready(match cached::<S>(parts) {
+            Some(credentials) => Ok(Some(Self(credentials))),
+            None => S::from_ref(state).extract(parts).map(|credentials| credentials.map(Self)),
+        })
     }
 }

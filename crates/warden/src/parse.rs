@@ -11,7 +11,6 @@
 //! * header and cookie bytes 0x80–0xFF are opaque ISO-8859-1 text (D21);
 //! * query strings are WHATWG `application/x-www-form-urlencoded` (D22).
 
-use base64::Engine as _;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 /// Outcome of looking a header up when at most one line may be present.
@@ -128,15 +127,77 @@ pub(crate) fn decode_basic(credentials: &[u8]) -> Result<(String, usize), BasicE
     if credentials.is_empty() {
         return Err(BasicError::Empty);
     }
-    // `STANDARD` requires canonical padding and refuses non-zero trailing bits.
-    let mut decoded = Vec::with_capacity(credentials.len() / 4 * 3);
-    base64::engine::general_purpose::STANDARD.decode_vec(credentials, &mut decoded).map_err(|_| BasicError::Base64)?;
+    let decoded = decode_base64_strict(credentials).ok_or(BasicError::Base64)?;
     if decoded.iter().any(|&b| b < 0x20 || b == 0x7f) {
         return Err(BasicError::ControlCharacter);
     }
     let text = String::from_utf8(decoded).map_err(|_| BasicError::Utf8)?;
     let colon = text.find(':').ok_or(BasicError::NoColon)?;
     Ok((text, colon))
+}
+
+/// The RFC 4648 §4 alphabet: each byte's 6-bit value, or `0xFF`.
+const BASE64_VALUES: [u8; 256] = {
+    let mut table = [0xFF; 256];
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut i = 0;
+    while i < alphabet.len() {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Strict RFC 4648 base64 (§3.3, §3.5): the standard alphabet only, a length
+/// that is a multiple of 4, `=` only as one or two final padding characters,
+/// and zero pad bits. `None` for anything else.
+///
+/// The same language as the `base64` crate's `STANDARD` engine (a property
+/// test holds the two to it), written for this one job: Basic credentials
+/// are a few dozen bytes, where a general engine's setup dominates.
+pub(crate) fn decode_base64_strict(input: &[u8]) -> Option<Vec<u8>> {
+    if !input.len().is_multiple_of(4) {
+        return None;
+    }
+    let padding = match input {
+        [.., b'=', b'='] => 2,
+        [.., b'='] => 1,
+        _ => 0,
+    };
+    let body = &input[..input.len() - padding];
+    let value = |byte: u8| u32::from(BASE64_VALUES[usize::from(byte)]);
+    let mut out = Vec::with_capacity(input.len() / 4 * 3);
+    let mut quads = body.chunks_exact(4);
+    for quad in &mut quads {
+        let (a, b, c, d) = (value(quad[0]), value(quad[1]), value(quad[2]), value(quad[3]));
+        if (a | b | c | d) > 63 {
+            return None;
+        }
+        let n = a << 18 | b << 12 | c << 6 | d;
+        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+    }
+    match *quads.remainder() {
+        [] => {}
+        [a, b] => {
+            let (a, b) = (value(a), value(b));
+            // The last character's low 4 bits are padding and must be zero.
+            if (a | b) > 63 || b & 0x0F != 0 {
+                return None;
+            }
+            out.push((a << 2 | b >> 4) as u8);
+        }
+        [a, b, c] => {
+            let (a, b, c) = (value(a), value(b), value(c));
+            // The last character's low 2 bits are padding and must be zero.
+            if (a | b | c) > 63 || c & 0x03 != 0 {
+                return None;
+            }
+            let n = a << 18 | b << 12 | c << 6;
+            out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8]);
+        }
+        _ => return None,
+    }
+    Some(out)
 }
 
 /// True if `token` is an RFC 6750 §2.1 `b64token`:
@@ -340,6 +401,44 @@ mod tests {
         assert_eq!(decode_basic(b""), Err(BasicError::Empty));
         // "jöhn:pässword" in UTF-8
         assert_eq!(decode_basic(b"asO2aG46cMOkc3N3b3Jk"), Ok(("jöhn:pässword".to_owned(), 5)));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4096, ..Default::default() })]
+
+        /// The hand-written decoder accepts exactly what the `base64` crate's
+        /// strict `STANDARD` engine accepts, and decodes it the same.
+        #[test]
+        fn strict_decoder_agrees_with_the_base64_crate(input in "[A-Za-z0-9+/=]{0,16}|[A-Za-z0-9+/=.!\\- \\x80]{0,12}") {
+            use base64::Engine as _;
+            let reference = base64::engine::general_purpose::STANDARD.decode(input.as_bytes()).ok();
+            proptest::prop_assert_eq!(decode_base64_strict(input.as_bytes()), reference);
+        }
+
+        /// Near-valid encodings, one character replaced (the last data
+        /// character in particular, whose low bits are padding), agree too.
+        #[test]
+        fn strict_decoder_agrees_on_near_valid_input(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..24),
+            from_end in 0usize..4,
+            replacement in proptest::sample::select(b"AIQYgowB4=+/.".to_vec()),
+        ) {
+            use base64::Engine as _;
+            let mut encoded = base64::engine::general_purpose::STANDARD.encode(&bytes).into_bytes();
+            let data_end = encoded.iter().rposition(|&b| b != b'=').unwrap_or(0);
+            let at = data_end.saturating_sub(from_end);
+            encoded[at] = replacement;
+            let reference = base64::engine::general_purpose::STANDARD.decode(&encoded).ok();
+            proptest::prop_assert_eq!(decode_base64_strict(&encoded), reference);
+        }
+
+        /// Every valid encoding decodes back to its bytes.
+        #[test]
+        fn strict_decoder_round_trips(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..48)) {
+            use base64::Engine as _;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            proptest::prop_assert_eq!(decode_base64_strict(encoded.as_bytes()), Some(bytes));
+        }
     }
 
     #[test]

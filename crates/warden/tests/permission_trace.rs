@@ -37,7 +37,7 @@ impl PermissionMeta for Typed {
     }
 }
 
-impl<S: Sync> Permission<S> for Typed {
+impl<S: Send + Sync> Permission<S> for Typed {
     async fn check(&self, _: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
         Ok(Verdict::Deny(None))
     }

@@ -57,7 +57,7 @@ fn skip() -> Fixed {
 
 impl PermissionMeta for Fixed {}
 
-impl<S: Sync> Permission<S> for Fixed {
+impl<S: Send + Sync> Permission<S> for Fixed {
     async fn check(&self, _: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
         self.checks.fetch_add(1, Ordering::SeqCst);
         Ok(self.verdict.clone())
@@ -102,10 +102,10 @@ async fn or_stops_at_the_first_pass() {
 async fn or_joins_reasons_and_keeps_the_first_failures_status_code_and_headers() {
     let first = fixed(Verdict::Outcome(Outcome::from(
         Failure::new()
-            .reason("one")
-            .status(StatusCode::CONFLICT)
-            .code("c1")
-            .header(HeaderName::from_static("x-failed"), HeaderValue::from_static("1")),
+            .with_reason("one")
+            .with_status(StatusCode::CONFLICT)
+            .with_code("c1")
+            .with_header(HeaderName::from_static("x-failed"), HeaderValue::from_static("1")),
     )));
     let second = fail("two").with_status(StatusCode::NOT_FOUND).with_code("c2");
     let denial = denial(&(first | skip() | second | fixed(Verdict::Outcome(Outcome::from(Failure::new()))))).await;
@@ -151,7 +151,7 @@ impl PermissionMeta for Typed {
     }
 }
 
-impl<S: Sync> Permission<S> for Typed {
+impl<S: Send + Sync> Permission<S> for Typed {
     async fn check(&self, _: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
         Ok(Verdict::Deny(None))
     }
@@ -321,7 +321,7 @@ struct DenyAll;
 
 impl PermissionMeta for DenyAll {}
 
-impl<S: Sync> Permission<S> for DenyAll {
+impl<S: Send + Sync> Permission<S> for DenyAll {
     async fn check(&self, _: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
         Ok(Verdict::deny("guarded"))
     }

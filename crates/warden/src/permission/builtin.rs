@@ -15,8 +15,10 @@ pub struct Allow;
 
 impl PermissionMeta for Allow {}
 
-impl<S: Sync> Permission<S> for Allow {
-    async fn check(&self, _: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+impl<S: Send + Sync> Permission<S> for Allow {
+    const ANSWERS_AT_ONCE: bool = true;
+
+    fn check_now(&self, _: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
         Ok(Verdict::Allow)
     }
 }
@@ -27,8 +29,10 @@ pub struct Deny;
 
 impl PermissionMeta for Deny {}
 
-impl<S: Sync> Permission<S> for Deny {
-    async fn check(&self, _: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+impl<S: Send + Sync> Permission<S> for Deny {
+    const ANSWERS_AT_ONCE: bool = true;
+
+    fn check_now(&self, _: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
         Ok(Verdict::Deny(None))
     }
 }
@@ -76,8 +80,10 @@ impl<Sc: Scheme> PermissionMeta for IsAuthenticated<Sc> {
     }
 }
 
-impl<S: Sync, Sc: Scheme> Permission<S> for IsAuthenticated<Sc> {
-    async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+impl<S: Send + Sync, Sc: Scheme> Permission<S> for IsAuthenticated<Sc> {
+    const ANSWERS_AT_ONCE: bool = true;
+
+    fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
         match extract::resolve(cx.parts(), &self.scheme) {
             Ok(credentials) => Ok(credentials.is_some().into()),
             Err(rejection) => Err(Unresolved::new(rejection)),

@@ -15,7 +15,7 @@
 
 use std::borrow::Cow;
 
-use super::{Cx, Failure, Outcome, Permission, PermissionMeta, Unresolved, Verdict, evaluate};
+use super::{Cx, Failure, Outcome, Permission, PermissionMeta, Unresolved, Verdict, evaluate, evaluate_now};
 
 /// `a & b`: every child must allow (skips abstain).
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,18 +45,39 @@ impl<A: PermissionMeta, B: PermissionMeta> PermissionMeta for All<A, B> {
     }
 }
 
-impl<S: Sync, A: Permission<S>, B: Permission<S>> Permission<S> for All<A, B> {
-    async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
-        let first = evaluate(&self.first, cx).await?;
+/// The body of `All`'s checks; `|child| eval` evaluates one child, at once or
+/// awaited.
+macro_rules! all_body {
+    ($this:ident, |$child:ident| $eval:expr) => {{
+        let first = {
+            let $child = &$this.first;
+            $eval
+        }?;
         if let Outcome::Fail(_) = first {
             return Ok(Verdict::Outcome(first));
         }
-        let second = evaluate(&self.second, cx).await?;
+        let second = {
+            let $child = &$this.second;
+            $eval
+        }?;
         Ok(Verdict::Outcome(match (first, second) {
             (_, failed @ Outcome::Fail(_)) => failed,
             (Outcome::Skip(_), Outcome::Skip(_)) => Outcome::Skip(None),
             _ => Outcome::Pass,
         }))
+    }};
+}
+
+impl<S: Send + Sync, A: Permission<S>, B: Permission<S>> Permission<S> for All<A, B> {
+    const ANSWERS_AT_ONCE: bool = A::ANSWERS_AT_ONCE && B::ANSWERS_AT_ONCE;
+
+    #[inline(always)]
+    fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        all_body!(self, |child| evaluate_now(child, cx))
+    }
+
+    async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        all_body!(self, |child| evaluate(child, cx).await)
     }
 }
 
@@ -88,14 +109,21 @@ impl<A: PermissionMeta, B: PermissionMeta> PermissionMeta for Any<A, B> {
     }
 }
 
-impl<S: Sync, A: Permission<S>, B: Permission<S>> Permission<S> for Any<A, B> {
-    async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
-        let first = match evaluate(&self.first, cx).await? {
+/// The body of `Any`'s checks, as for `All`.
+macro_rules! any_body {
+    ($this:ident, |$child:ident| $eval:expr) => {{
+        let first = match {
+            let $child = &$this.first;
+            $eval
+        }? {
             Outcome::Pass => return Ok(Verdict::Allow),
             Outcome::Skip(_) => None,
             Outcome::Fail(failure) => Some(failure),
         };
-        let second = match evaluate(&self.second, cx).await? {
+        let second = match {
+            let $child = &$this.second;
+            $eval
+        }? {
             Outcome::Pass => return Ok(Verdict::Allow),
             Outcome::Skip(_) => None,
             Outcome::Fail(failure) => Some(failure),
@@ -103,21 +131,35 @@ impl<S: Sync, A: Permission<S>, B: Permission<S>> Permission<S> for Any<A, B> {
         Ok(Verdict::Outcome(match (first, second) {
             (None, None) => Outcome::Skip(None),
             (Some(only), None) | (None, Some(only)) => Outcome::Fail(only),
-            (Some(first), Some(second)) => Outcome::Fail(Box::new(join(*first, &second))),
+            (Some(first), Some(second)) => Outcome::Fail(join(first, &second)),
         }))
+    }};
+}
+
+impl<S: Send + Sync, A: Permission<S>, B: Permission<S>> Permission<S> for Any<A, B> {
+    const ANSWERS_AT_ONCE: bool = A::ANSWERS_AT_ONCE && B::ANSWERS_AT_ONCE;
+
+    #[inline(always)]
+    fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        any_body!(self, |child| evaluate_now(child, cx))
+    }
+
+    async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        any_body!(self, |child| evaluate(child, cx).await)
     }
 }
 
 /// Several failures of an `Any`: the reasons joined by `"; "` (empty ones
 /// left out), the status, code and headers of the first.
-fn join(first: Failure, second: &Failure) -> Failure {
-    let reason = match (first.reason.filter(|r| !r.is_empty()), second.reason.as_deref().filter(|r| !r.is_empty())) {
+fn join(mut first: Failure, second: &Failure) -> Failure {
+    let second_reason = second.reason().filter(|r| !r.is_empty());
+    first.reason = match (first.reason.take().filter(|r| !r.is_empty()), second_reason) {
         (Some(a), Some(b)) => Some(Cow::Owned(format!("{a}; {b}"))),
         (Some(a), None) => Some(a),
         (None, Some(b)) => Some(Cow::Owned(b.to_owned())),
         (None, None) => None,
     };
-    Failure { reason, ..first }
+    first
 }
 
 /// `!a`: allows what `a` refuses and refuses what it allows.
@@ -152,13 +194,26 @@ impl<A: PermissionMeta> PermissionMeta for Not<A> {
     }
 }
 
-impl<S: Sync, A: Permission<S>> Permission<S> for Not<A> {
+/// `!`'s mapping of its child's result.
+#[inline(always)]
+fn negate(outcome: Outcome) -> Verdict {
+    match outcome {
+        Outcome::Pass => Verdict::Deny(None),
+        Outcome::Fail(_) => Verdict::Allow,
+        skipped @ Outcome::Skip(_) => Verdict::Outcome(skipped),
+    }
+}
+
+impl<S: Send + Sync, A: Permission<S>> Permission<S> for Not<A> {
+    const ANSWERS_AT_ONCE: bool = A::ANSWERS_AT_ONCE;
+
+    #[inline(always)]
+    fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        evaluate_now(&self.inner, cx).map(negate)
+    }
+
     async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
-        Ok(match evaluate(&self.inner, cx).await? {
-            Outcome::Pass => Verdict::Deny(None),
-            Outcome::Fail(_) => Verdict::Allow,
-            skipped @ Outcome::Skip(_) => Verdict::Outcome(skipped),
-        })
+        evaluate(&self.inner, cx).await.map(negate)
     }
 }
 

@@ -15,10 +15,11 @@ use axum_core::{
     response::{IntoResponse, Response},
 };
 use http::{Request, request::Parts};
+use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::{Cx, Outcome, Permission, PermissionRejection, Unresolved, evaluate, render};
+use super::{Cx, Outcome, Permission, PermissionMeta, PermissionRejection, Unresolved, evaluate, evaluate_now, render};
 
 /// Evaluates `permission` as the root of its tree and returns the raw result
 /// (the "evaluate without raising" of fastapi-has-permissions).
@@ -29,23 +30,65 @@ use super::{Cx, Outcome, Permission, PermissionRejection, Unresolved, evaluate, 
 pub async fn evaluate_root<S, P>(permission: &P, parts: &mut Parts, state: &S) -> Result<Outcome, Unresolved>
 where
     P: Permission<S> + ?Sized,
-    S: Sync,
+    S: Send + Sync,
 {
+    if P::ANSWERS_AT_ONCE {
+        return evaluate_root_now(permission, parts, state);
+    }
     let mut cx = Cx::new(parts, state);
     let outcome = evaluate(permission, &mut cx).await;
-    if let Ok(outcome) = &outcome
+    log_denial(&cx, permission, &outcome);
+    outcome
+}
+
+/// [`evaluate_root`] without a future, for a permission that
+/// [answers at once](Permission::ANSWERS_AT_ONCE) (for others it calls
+/// [`Permission::check_now`], which refuses unless implemented).
+///
+/// # Errors
+///
+/// An input the permission could not extract.
+pub fn evaluate_root_now<S, P>(permission: &P, parts: &mut Parts, state: &S) -> Result<Outcome, Unresolved>
+where
+    P: Permission<S> + ?Sized,
+    S: Send + Sync,
+{
+    let mut cx = Cx::new(parts, state);
+    let outcome = evaluate_now(permission, &mut cx);
+    log_denial(&cx, permission, &outcome);
+    outcome
+}
+
+fn log_denial<S, P: PermissionMeta + ?Sized>(cx: &Cx<'_, S>, permission: &P, outcome: &Result<Outcome, Unresolved>) {
+    if let Ok(outcome) = outcome
         && !outcome.is_pass()
     {
         cx.log_denial(&permission.name(), outcome);
     }
-    outcome
+}
+
+/// [`require`] without a future, for a permission that answers at once.
+///
+/// # Errors
+///
+/// The rendered denial, or the rejection of a missing input.
+pub fn require_now<S, P>(permission: &P, parts: &mut Parts, state: &S) -> Result<(), PermissionRejection>
+where
+    P: Permission<S> + ?Sized,
+    S: Send + Sync,
+{
+    let outcome = evaluate_root_now(permission, parts, state).map_err(PermissionRejection::Unresolved)?;
+    match render(permission, outcome) {
+        None => Ok(()),
+        Some(rejection) => Err(PermissionRejection::Denied(rejection)),
+    }
 }
 
 /// True if `permission` allows the request; a missing input counts as no.
 pub async fn check<S, P>(permission: &P, parts: &mut Parts, state: &S) -> bool
 where
     P: Permission<S> + ?Sized,
-    S: Sync,
+    S: Send + Sync,
 {
     matches!(evaluate_root(permission, parts, state).await, Ok(Outcome::Pass))
 }
@@ -59,8 +102,11 @@ where
 pub async fn require<S, P>(permission: &P, parts: &mut Parts, state: &S) -> Result<(), PermissionRejection>
 where
     P: Permission<S> + ?Sized,
-    S: Sync,
+    S: Send + Sync,
 {
+    if P::ANSWERS_AT_ONCE {
+        return require_now(permission, parts, state);
+    }
     let outcome = evaluate_root(permission, parts, state).await.map_err(PermissionRejection::Unresolved)?;
     match render(permission, outcome) {
         None => Ok(()),
@@ -156,25 +202,92 @@ where
 {
     type Response = Response;
     type Error = Svc::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Svc::Error>> + Send>>;
+    type Future = GuardFuture<Svc::Future, Svc::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
+        if P::ANSWERS_AT_ONCE {
+            // Decided here, with no future and no allocation.
+            let (mut parts, body) = request.into_parts();
+            return match require_now(&*self.permission, &mut parts, &self.state) {
+                Ok(()) => GuardFuture::inner(self.inner.call(Request::from_parts(parts, body))),
+                Err(rejection) => GuardFuture::ready(rejection.into_response()),
+            };
+        }
         let permission = Arc::clone(&self.permission);
         let state = self.state.clone();
         // The clone is the one polled ready; keep it for this call (tower's idiom).
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        Box::pin(async move {
+        GuardFuture::boxed(Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             match require(&*permission, &mut parts, &state).await {
                 Ok(()) => inner.call(Request::from_parts(parts, body)).await.map(IntoResponse::into_response),
                 Err(rejection) => Ok(rejection.into_response()),
             }
-        })
+        }))
+    }
+}
+
+type BoxedResponse<E> = Pin<Box<dyn Future<Output = Result<Response, E>> + Send>>;
+
+pin_project! {
+    /// The response future of [`RequirePermissionService`]: the inner
+    /// service's, an answer decided at once, or the boxed evaluation of a
+    /// permission that awaits.
+    pub struct GuardFuture<F, E> {
+        #[pin]
+        state: GuardState<F, E>,
+    }
+}
+
+pin_project! {
+    #[project = GuardStateProj]
+    enum GuardState<F, E> {
+        Inner { #[pin] future: F },
+        Ready { response: Option<Response> },
+        Boxed { future: BoxedResponse<E> },
+    }
+}
+
+impl<F, E> GuardFuture<F, E> {
+    fn inner(future: F) -> Self {
+        Self { state: GuardState::Inner { future } }
+    }
+
+    fn ready(response: Response) -> Self {
+        Self { state: GuardState::Ready { response: Some(response) } }
+    }
+
+    fn boxed(future: BoxedResponse<E>) -> Self {
+        Self { state: GuardState::Boxed { future } }
+    }
+}
+
+impl<F, E> fmt::Debug for GuardFuture<F, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GuardFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, T, E> Future for GuardFuture<F, E>
+where
+    F: Future<Output = Result<T, E>>,
+    T: IntoResponse,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            GuardStateProj::Inner { future } => future.poll(cx).map_ok(IntoResponse::into_response),
+            GuardStateProj::Ready { response } => Poll::Ready(Ok(response
+                .take()
+                .unwrap_or_else(|| http::StatusCode::INTERNAL_SERVER_ERROR.into_response()))),
+            GuardStateProj::Boxed { future } => future.as_mut().poll(cx),
+        }
     }
 }
 

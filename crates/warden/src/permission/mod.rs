@@ -67,7 +67,10 @@ pub use self::{
     builtin::{Allow, Deny, HasRole, HasScope, IsAuthenticated, ScopeSet},
     compose::{All, Any, Not},
     func::{FnPermission, PermissionFn, from_fn},
-    guard::{Guard, RequirePermission, RequirePermissionService, check, evaluate_root, require},
+    guard::{
+        Guard, GuardFuture, RequirePermission, RequirePermissionService, check, evaluate_root, evaluate_root_now,
+        require, require_now,
+    },
     policy::{Action, Policy},
     wrappers::Configured,
 };
@@ -99,10 +102,11 @@ impl Verdict {
     }
 
     /// Applies `permission`'s settings: a `Deny` becomes a complete failure.
+    #[inline(always)]
     fn into_outcome<P: PermissionMeta + ?Sized>(self, permission: &P) -> Outcome {
         match self {
             Self::Allow => Outcome::Pass,
-            Self::Deny(reason) => Outcome::Fail(Box::new(to_failed(permission, reason))),
+            Self::Deny(reason) => Outcome::Fail(to_failed(permission, reason)),
             Self::Skip(reason) => Outcome::Skip(reason),
             Self::Outcome(outcome) => outcome,
         }
@@ -130,7 +134,7 @@ pub enum Outcome {
     /// No opinion.
     Skip(Option<Cow<'static, str>>),
     /// Refused.
-    Fail(Box<Failure>),
+    Fail(Failure),
 }
 
 impl Outcome {
@@ -144,7 +148,7 @@ impl Outcome {
         match self {
             Self::Pass => None,
             Self::Skip(reason) => reason.as_deref(),
-            Self::Fail(failure) => failure.reason.as_deref(),
+            Self::Fail(failure) => failure.reason(),
         }
     }
 
@@ -169,17 +173,23 @@ impl Outcome {
 
 /// Why a permission refused, as far as it says: every field is optional and
 /// the root fills the empty ones from its own settings.
+///
+/// Kept small (a reason, a status and one pointer) so that results move
+/// cheaply through a tree: the rarely set code and headers share one box.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
 pub struct Failure {
-    /// The message.
-    pub reason: Option<Cow<'static, str>>,
-    /// The status code.
-    pub status: Option<StatusCode>,
-    /// A machine-readable code; the body becomes `{"code", "message"}`.
-    pub code: Option<Cow<'static, str>>,
-    /// Headers for the answer.
-    pub headers: Option<HeaderMap>,
+    reason: Option<Cow<'static, str>>,
+    status: Option<StatusCode>,
+    extra: Option<Box<FailureExtra>>,
+}
+
+/// A failure's reason, status, code and headers, taken apart.
+type FailureFields = (Option<Cow<'static, str>>, Option<StatusCode>, Option<Cow<'static, str>>, Option<HeaderMap>);
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct FailureExtra {
+    code: Option<Cow<'static, str>>,
+    headers: Option<HeaderMap>,
 }
 
 impl Failure {
@@ -190,36 +200,75 @@ impl Failure {
 
     /// Sets the reason.
     #[must_use]
-    pub fn reason(mut self, reason: impl Into<Cow<'static, str>>) -> Self {
+    pub fn with_reason(mut self, reason: impl Into<Cow<'static, str>>) -> Self {
         self.reason = Some(reason.into());
         self
     }
 
     /// Sets the status.
     #[must_use]
-    pub fn status(mut self, status: StatusCode) -> Self {
+    pub fn with_status(mut self, status: StatusCode) -> Self {
         self.status = Some(status);
         self
     }
 
     /// Sets the code.
     #[must_use]
-    pub fn code(mut self, code: impl Into<Cow<'static, str>>) -> Self {
-        self.code = Some(code.into());
+    pub fn with_code(mut self, code: impl Into<Cow<'static, str>>) -> Self {
+        self.extra.get_or_insert_with(Box::default).code = Some(code.into());
         self
     }
 
     /// Adds a header.
     #[must_use]
-    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.get_or_insert_with(HeaderMap::new).append(name, value);
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.extra.get_or_insert_with(Box::default).headers.get_or_insert_with(HeaderMap::new).append(name, value);
         self
+    }
+
+    /// The reason, if set.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// The status, if set.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status
+    }
+
+    /// The code, if set.
+    pub fn code(&self) -> Option<&str> {
+        self.extra.as_ref()?.code.as_deref()
+    }
+
+    /// The headers, if set.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.extra.as_ref()?.headers.as_ref()
+    }
+
+    /// A failure from its four fields.
+    #[inline(always)]
+    fn from_fields(
+        reason: Option<Cow<'static, str>>,
+        status: Option<StatusCode>,
+        code: Option<Cow<'static, str>>,
+        headers: Option<HeaderMap>,
+    ) -> Self {
+        let extra = (code.is_some() || headers.is_some()).then(|| Box::new(FailureExtra { code, headers }));
+        Self { reason, status, extra }
+    }
+
+    /// The four fields, taken apart.
+    #[inline]
+    fn into_fields(self) -> FailureFields {
+        let (code, headers) = self.extra.map_or((None, None), |extra| (extra.code, extra.headers));
+        (self.reason, self.status, code, headers)
     }
 }
 
 impl From<Failure> for Outcome {
     fn from(failure: Failure) -> Self {
-        Self::Fail(Box::new(failure))
+        Self::Fail(failure)
     }
 }
 
@@ -238,6 +287,7 @@ pub struct ErrorConfig {
 }
 
 /// `Some` unless empty: Python's truthiness, which the error rules follow.
+#[inline]
 fn non_empty(text: Option<&Cow<'static, str>>) -> Option<Cow<'static, str>> {
     text.filter(|text| !text.is_empty()).cloned()
 }
@@ -247,47 +297,56 @@ fn non_empty(text: Option<&Cow<'static, str>>) -> Option<Cow<'static, str>> {
 /// them writes `impl PermissionMeta for MyPermission {}`.
 pub trait PermissionMeta: Send + Sync {
     /// The instance settings, if the permission has any.
+    #[inline]
     fn config(&self) -> Option<&ErrorConfig> {
         None
     }
 
     /// The type's default message.
+    #[inline]
     fn default_message(&self) -> Cow<'static, str> {
         Cow::Borrowed("Permission denied")
     }
 
     /// The type's default status.
+    #[inline]
     fn default_status(&self) -> StatusCode {
         StatusCode::FORBIDDEN
     }
 
     /// The type's default code.
+    #[inline]
     fn default_code(&self) -> Option<Cow<'static, str>> {
         None
     }
 
     /// The type's default headers.
+    #[inline]
     fn default_headers(&self) -> Option<HeaderMap> {
         None
     }
 
     /// The message: the instance's, else the type's. Override it to compute
     /// the message from the permission's fields.
+    #[inline]
     fn message(&self) -> Cow<'static, str> {
         non_empty(self.config().and_then(|c| c.message.as_ref())).unwrap_or_else(|| self.default_message())
     }
 
     /// The status: the instance's, else the type's.
+    #[inline]
     fn status(&self) -> StatusCode {
         self.config().and_then(|c| c.status).unwrap_or_else(|| self.default_status())
     }
 
     /// The code: the instance's, else the type's.
+    #[inline]
     fn code(&self) -> Option<Cow<'static, str>> {
         non_empty(self.config().and_then(|c| c.code.as_ref())).or_else(|| self.default_code())
     }
 
     /// The headers: the instance's, else the type's.
+    #[inline]
     fn headers(&self) -> Option<HeaderMap> {
         self.config().and_then(|c| c.headers.clone()).or_else(|| self.default_headers())
     }
@@ -308,9 +367,17 @@ pub trait PermissionMeta: Send + Sync {
 
 /// A permission check for routers with state `S`.
 ///
-/// Implement [`check`](Self::check) (usually as an `async fn`) and
-/// [`PermissionMeta`]; get `&`, `|` and `!` with [`permission_ops!`](crate::permission_ops)
-/// or use the [`PermissionExt`] methods `.and()`, `.or()` and [`Not::new`].
+/// Implement one of the two checks, and [`PermissionMeta`]:
+///
+/// * [`check`](Self::check), an `async fn`, for checks that extract inputs
+///   or wait on anything;
+/// * [`check_now`](Self::check_now) with [`ANSWERS_AT_ONCE`](Self::ANSWERS_AT_ONCE)
+///   set to `true`, for checks that answer from the request at once. Trees
+///   made only of these are evaluated without creating a single future.
+///
+/// A permission that implements neither refuses every request. Get `&`, `|`
+/// and `!` with [`permission_ops!`](crate::permission_ops), or use
+/// [`PermissionExt::and`], [`PermissionExt::or`] and [`Not::new`].
 ///
 /// # Example
 ///
@@ -327,14 +394,23 @@ pub trait PermissionMeta: Send + Sync {
 /// }
 ///
 /// impl<S: Send + Sync> Permission<S> for IsAdmin {
-///     async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+///     const ANSWERS_AT_ONCE: bool = true;
+///
+///     fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
 ///         Ok(cx.header("x-admin").is_some_and(|v| v == "yes").into())
 ///     }
 /// }
 /// warden::permission_ops!(IsAdmin);
 /// ```
-pub trait Permission<S>: PermissionMeta {
+pub trait Permission<S: Send + Sync>: PermissionMeta {
+    /// True when [`check_now`](Self::check_now) answers and
+    /// [`check`](Self::check) need not be called. Compositions and wrappers
+    /// are `true` when all their parts are.
+    const ANSWERS_AT_ONCE: bool = false;
+
     /// Checks the request.
+    ///
+    /// The default calls [`check_now`](Self::check_now).
     ///
     /// # Errors
     ///
@@ -342,17 +418,33 @@ pub trait Permission<S>: PermissionMeta {
     /// required header is missing, say): the input's own rejection is sent
     /// unless a [`SkipUnresolved`](wrappers::SkipUnresolved) or
     /// [`FailUnresolved`](wrappers::FailUnresolved) wrapper catches it.
-    fn check(&self, cx: &mut Cx<'_, S>) -> impl Future<Output = Result<Verdict, Unresolved>> + Send;
+    fn check(&self, cx: &mut Cx<'_, S>) -> impl Future<Output = Result<Verdict, Unresolved>> + Send {
+        std::future::ready(self.check_now(cx))
+    }
+
+    /// Checks the request at once, for permissions whose
+    /// [`ANSWERS_AT_ONCE`](Self::ANSWERS_AT_ONCE) is `true`.
+    ///
+    /// The default refuses: a permission that implements neither check
+    /// allows nothing.
+    ///
+    /// # Errors
+    ///
+    /// As for [`check`](Self::check).
+    fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        let _ = cx;
+        Ok(Verdict::Deny(None))
+    }
 }
 
 /// An input a permission needed and could not get: the rejection of its
 /// extractor, sent as it is unless a wrapper catches it.
-pub struct Unresolved(Response);
+pub struct Unresolved(Box<Response>);
 
 impl Unresolved {
     /// Wraps the rejection of an input.
     pub fn new(rejection: impl IntoResponse) -> Self {
-        Self(rejection.into_response())
+        Self(Box::new(rejection.into_response()))
     }
 }
 
@@ -364,7 +456,7 @@ impl fmt::Debug for Unresolved {
 
 impl IntoResponse for Unresolved {
     fn into_response(self) -> Response {
-        self.0
+        *self.0
     }
 }
 
@@ -438,6 +530,22 @@ impl<'a, S> Cx<'a, S> {
         <E as OptionalFromRequestParts<S>>::from_request_parts(self.parts, self.state).await.map_err(Unresolved::new)
     }
 
+    /// One level deeper in the tree (counted only for the trace).
+    #[inline(always)]
+    fn enter(&mut self) {
+        if self.trace.is_some() {
+            self.depth = self.depth.saturating_add(1);
+        }
+    }
+
+    /// One level up.
+    #[inline(always)]
+    fn leave(&mut self) {
+        if self.trace.is_some() {
+            self.depth = self.depth.saturating_sub(1);
+        }
+    }
+
     fn log_denial(&self, root: &str, outcome: &Outcome) {
         if let Some(trace) = &self.trace {
             let branches: Vec<String> = trace
@@ -470,30 +578,66 @@ impl<S> fmt::Debug for Cx<'_, S> {
 pub async fn evaluate<S, P>(permission: &P, cx: &mut Cx<'_, S>) -> Result<Outcome, Unresolved>
 where
     P: Permission<S> + ?Sized,
-    S: Sync,
+    S: Send + Sync,
 {
-    cx.depth = cx.depth.saturating_add(1);
+    if P::ANSWERS_AT_ONCE {
+        return evaluate_now(permission, cx);
+    }
+    cx.enter();
     let verdict = permission.check(cx).await;
-    cx.depth = cx.depth.saturating_sub(1);
+    cx.leave();
+    finish(permission, cx, verdict)
+}
+
+/// [`evaluate`] for a permission that [answers at once](Permission::ANSWERS_AT_ONCE).
+///
+/// # Errors
+///
+/// An input the permission could not extract.
+#[inline(always)]
+pub fn evaluate_now<S, P>(permission: &P, cx: &mut Cx<'_, S>) -> Result<Outcome, Unresolved>
+where
+    P: Permission<S> + ?Sized,
+    S: Send + Sync,
+{
+    cx.enter();
+    let verdict = permission.check_now(cx);
+    cx.leave();
+    finish(permission, cx, verdict)
+}
+
+/// Applies the settings of `permission` to its verdict and records the branch
+/// in the trace.
+#[inline(always)]
+fn finish<S, P>(permission: &P, cx: &mut Cx<'_, S>, verdict: Result<Verdict, Unresolved>) -> Result<Outcome, Unresolved>
+where
+    P: PermissionMeta + ?Sized,
+{
     let outcome = verdict.map(|verdict| verdict.into_outcome(permission));
     if let Some(trace) = &mut cx.trace {
+        #[cold]
+        #[inline(never)]
+        fn push(trace: &mut Vec<TraceEntry>, depth: u16, name: Cow<'static, str>, result: &'static str) {
+            trace.push(TraceEntry { depth, name, result });
+        }
         let result = match &outcome {
             Ok(outcome) => outcome.summary(),
             Err(_) => "unresolved",
         };
-        trace.push(TraceEntry { depth: cx.depth, name: permission.name(), result });
+        push(trace, cx.depth, permission.name(), result);
     }
     outcome
 }
 
 /// `to_failed(p, r)`: `FAIL(r or p.message(), p.status(), p.code(), p.headers())`.
+#[inline(always)]
 pub fn to_failed<P: PermissionMeta + ?Sized>(permission: &P, reason: Option<Cow<'static, str>>) -> Failure {
-    Failure {
-        reason: Some(reason.filter(|reason| !reason.is_empty()).unwrap_or_else(|| permission.message())),
-        status: Some(permission.status()),
-        code: permission.code(),
-        headers: permission.headers(),
-    }
+    Failure::from_fields(
+        Some(reason.filter(|reason| !reason.is_empty()).unwrap_or_else(|| permission.message())),
+        Some(permission.status()),
+        permission.code(),
+        permission.headers(),
+    )
 }
 
 /// The root's error for `outcome`, every field filled: `None` for `Pass`.
@@ -504,37 +648,36 @@ pub fn to_failed<P: PermissionMeta + ?Sized>(permission: &P, reason: Option<Cow<
 pub fn render_failure<P: PermissionMeta + ?Sized>(root: &P, outcome: Outcome) -> Option<Failure> {
     let failure = match outcome {
         Outcome::Pass => return None,
-        Outcome::Fail(failure) => *failure,
+        Outcome::Fail(failure) => failure,
         Outcome::Skip(_) => to_failed(root, None),
     };
+    let (reason, status, code, headers) = failure.into_fields();
     let config = root.config();
-    Some(Failure {
-        reason: Some(
+    Some(Failure::from_fields(
+        Some(
             non_empty(config.and_then(|c| c.message.as_ref()))
-                .or_else(|| non_empty(failure.reason.as_ref()))
+                .or_else(|| non_empty(reason.as_ref()))
                 .unwrap_or_else(|| root.message()),
         ),
-        status: Some(config.and_then(|c| c.status).or(failure.status).unwrap_or_else(|| root.status())),
-        code: non_empty(config.and_then(|c| c.code.as_ref()))
-            .or_else(|| non_empty(failure.code.as_ref()))
-            .or_else(|| root.code()),
-        headers: config.and_then(|c| c.headers.clone()).or(failure.headers).or_else(|| root.headers()),
-    })
+        Some(config.and_then(|c| c.status).or(status).unwrap_or_else(|| root.status())),
+        non_empty(config.and_then(|c| c.code.as_ref())).or_else(|| non_empty(code.as_ref())).or_else(|| root.code()),
+        config.and_then(|c| c.headers.clone()).or(headers).or_else(|| root.headers()),
+    ))
 }
 
 /// Renders the result of the root permission: `None` for `Pass`, else the
 /// answer: `{"detail": message}`, or `{"detail": {"code", "message"}}` when a
 /// code is set, with the status and headers of [`render_failure`].
 pub fn render<P: PermissionMeta + ?Sized>(root: &P, outcome: Outcome) -> Option<AuthRejection> {
-    let failure = render_failure(root, outcome)?;
-    let message = failure.reason.unwrap_or(Cow::Borrowed("Permission denied"));
-    let mut rejection = AuthRejection::new(AuthErrorKind::PermissionDenied)
-        .with_status(failure.status.unwrap_or(StatusCode::FORBIDDEN));
-    rejection = match failure.code {
+    let (reason, status, code, headers) = render_failure(root, outcome)?.into_fields();
+    let message = reason.unwrap_or(Cow::Borrowed("Permission denied"));
+    let mut rejection =
+        AuthRejection::new(AuthErrorKind::PermissionDenied).with_status(status.unwrap_or(StatusCode::FORBIDDEN));
+    rejection = match code {
         Some(code) => rejection.with_detail_json(serde_json::json!({ "code": code, "message": message })),
         None => rejection.with_detail(message),
     };
-    for (name, value) in failure.headers.iter().flatten() {
+    for (name, value) in headers.iter().flatten() {
         rejection = rejection.with_header(name.clone(), value.clone());
     }
     Some(rejection)

@@ -41,7 +41,7 @@ trait DynPermission<S>: PermissionMeta {
     ) -> Pin<Box<dyn Future<Output = Result<Outcome, Unresolved>> + Send + 'a>>;
 }
 
-impl<S: Sync, P: Permission<S>> DynPermission<S> for P {
+impl<S: Send + Sync, P: Permission<S>> DynPermission<S> for P {
     fn check_boxed<'a>(
         &'a self,
         cx: &'a mut Cx<'_, S>,
@@ -80,7 +80,7 @@ impl<S> Default for Policy<S> {
     }
 }
 
-impl<S: Sync + 'static> Policy<S> {
+impl<S: Send + Sync + 'static> Policy<S> {
     /// A policy that refuses everything until told otherwise.
     pub fn new() -> Self {
         <Self as Default>::default()
@@ -152,7 +152,7 @@ impl<S> PermissionMeta for Policy<S> {
     }
 }
 
-impl<S: Sync + 'static> Permission<S> for Policy<S> {
+impl<S: Send + Sync + 'static> Permission<S> for Policy<S> {
     async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
         match self.for_method(&cx.parts().method) {
             Some(permission) => Ok(Verdict::Outcome(permission.check_boxed(cx).await?)),

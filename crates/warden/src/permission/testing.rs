@@ -43,7 +43,7 @@ pub struct Denial {
 pub async fn outcome<S, P>(permission: &P, request: Request<()>, state: &S) -> Result<Outcome, Unresolved>
 where
     P: Permission<S> + ?Sized,
-    S: Sync,
+    S: Send + Sync,
 {
     let (mut parts, ()) = request.into_parts();
     evaluate_root(permission, &mut parts, state).await
@@ -57,7 +57,7 @@ where
 pub async fn assert_allowed<S, P>(permission: &P, request: Request<()>, state: &S)
 where
     P: Permission<S> + ?Sized,
-    S: Sync,
+    S: Send + Sync,
 {
     match outcome(permission, request, state).await {
         Ok(Outcome::Pass) => {}
@@ -74,16 +74,16 @@ where
 pub async fn assert_denied<S, P>(permission: &P, request: Request<()>, state: &S) -> Denial
 where
     P: Permission<S> + ?Sized,
-    S: Sync,
+    S: Send + Sync,
 {
     match outcome(permission, request, state).await {
         Ok(failed @ Outcome::Fail(_)) => {
             let failure = render_failure(permission, failed).unwrap_or_default();
             Denial {
-                message: failure.reason.unwrap_or_default().into_owned(),
-                status: failure.status.unwrap_or(StatusCode::FORBIDDEN),
-                code: failure.code.map(|code| code.into_owned()),
-                headers: failure.headers.unwrap_or_default(),
+                message: failure.reason().unwrap_or_default().to_owned(),
+                status: failure.status().unwrap_or(StatusCode::FORBIDDEN),
+                code: failure.code().map(str::to_owned),
+                headers: failure.headers().cloned().unwrap_or_default(),
             }
         }
         other => panic!("expected the permission to deny, got {other:?}"),
@@ -98,7 +98,7 @@ where
 pub async fn assert_skipped<S, P>(permission: &P, request: Request<()>, state: &S) -> Option<String>
 where
     P: Permission<S> + ?Sized,
-    S: Sync,
+    S: Send + Sync,
 {
     match outcome(permission, request, state).await {
         Ok(Outcome::Skip(reason)) => reason.map(|reason| reason.into_owned()),

@@ -19,7 +19,10 @@ use std::borrow::Cow;
 
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
-use super::{Cx, ErrorConfig, Failure, Outcome, Permission, PermissionMeta, Unresolved, Verdict, evaluate, non_empty};
+use super::{
+    Cx, ErrorConfig, Failure, Outcome, Permission, PermissionMeta, Unresolved, Verdict, evaluate, evaluate_now,
+    non_empty,
+};
 
 /// A permission with its own instance settings; see
 /// [`PermissionExt::with_message`](super::PermissionExt::with_message).
@@ -99,17 +102,23 @@ impl<P: PermissionMeta> PermissionMeta for Configured<P> {
     }
 }
 
-impl<S: Sync, P: Permission<S>> Permission<S> for Configured<P> {
+// The inner check's `Deny` is completed with *these* settings by `evaluate`.
+impl<S: Send + Sync, P: Permission<S>> Permission<S> for Configured<P> {
+    const ANSWERS_AT_ONCE: bool = P::ANSWERS_AT_ONCE;
+
+    fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        self.inner.check_now(cx)
+    }
+
     async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
-        // The inner check's Deny is completed with *these* settings by `evaluate`.
         self.inner.check(cx).await
     }
 }
 
 /// Declares a wrapper type whose settings are its own (the defaults) and
-/// whose `check` maps the inner outcome.
+/// whose checks map the inner result with `map`.
 macro_rules! result_wrapper {
-    ($(#[$doc:meta])* $name:ident, |$outcome:ident| $map:expr) => {
+    ($(#[$doc:meta])* $name:ident, $map:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name<P>(pub P);
@@ -120,10 +129,17 @@ macro_rules! result_wrapper {
             }
         }
 
-        impl<S: Sync, P: Permission<S>> Permission<S> for $name<P> {
+        impl<S: Send + Sync, P: Permission<S>> Permission<S> for $name<P> {
+            const ANSWERS_AT_ONCE: bool = P::ANSWERS_AT_ONCE;
+
+            fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+                let map: fn(Result<Outcome, Unresolved>) -> Result<Verdict, Unresolved> = $map;
+                map(evaluate_now(&self.0, cx))
+            }
+
             async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
-                let $outcome = evaluate(&self.0, cx).await;
-                $map
+                let map: fn(Result<Outcome, Unresolved>) -> Result<Verdict, Unresolved> = $map;
+                map(evaluate(&self.0, cx).await)
             }
         }
 
@@ -153,7 +169,7 @@ result_wrapper!(
     /// A failure only abstains: the permission can help, never refuse.
     Advisory,
     |outcome| Ok(match outcome? {
-        Outcome::Fail(failure) => Verdict::Skip(failure.reason),
+        Outcome::Fail(mut failure) => Verdict::Skip(failure.reason.take()),
         other => Verdict::Outcome(other),
     })
 );
@@ -243,27 +259,38 @@ impl<P: PermissionMeta> PermissionMeta for WithError<P> {
     }
 }
 
-impl<S: Sync, P: Permission<S>> Permission<S> for WithError<P> {
-    async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
-        Ok(Verdict::Outcome(match evaluate(&self.inner, cx).await? {
+impl<P: PermissionMeta> WithError<P> {
+    /// The inner result, a failure taking this wrapper's settings first.
+    fn rewrite(&self, outcome: Outcome) -> Verdict {
+        Verdict::Outcome(match outcome {
             Outcome::Fail(failure) => {
-                let failure = *failure;
+                let (reason, status, code, headers) = failure.into_fields();
                 let config = &self.config;
-                Outcome::from(Failure {
-                    reason: Some(
+                Outcome::from(Failure::from_fields(
+                    Some(
                         non_empty(config.message.as_ref())
-                            .or_else(|| non_empty(failure.reason.as_ref()))
+                            .or_else(|| non_empty(reason.as_ref()))
                             .unwrap_or_else(|| self.message()),
                     ),
-                    status: Some(config.status.or(failure.status).unwrap_or_else(|| self.status())),
-                    code: non_empty(config.code.as_ref())
-                        .or_else(|| non_empty(failure.code.as_ref()))
-                        .or_else(|| self.code()),
-                    headers: config.headers.clone().or(failure.headers).or_else(|| self.headers()),
-                })
+                    Some(config.status.or(status).unwrap_or_else(|| self.status())),
+                    non_empty(config.code.as_ref()).or_else(|| non_empty(code.as_ref())).or_else(|| self.code()),
+                    config.headers.clone().or(headers).or_else(|| self.headers()),
+                ))
             }
             other => other,
-        }))
+        })
+    }
+}
+
+impl<S: Send + Sync, P: Permission<S>> Permission<S> for WithError<P> {
+    const ANSWERS_AT_ONCE: bool = P::ANSWERS_AT_ONCE;
+
+    fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        Ok(self.rewrite(evaluate_now(&self.inner, cx)?))
+    }
+
+    async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        Ok(self.rewrite(evaluate(&self.inner, cx).await?))
     }
 }
 
@@ -287,13 +314,33 @@ impl<G: PermissionMeta, P: PermissionMeta> PermissionMeta for When<G, P> {
     }
 }
 
-impl<S: Sync, G: Permission<S>, P: Permission<S>> Permission<S> for When<G, P> {
-    async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
-        match evaluate(&self.guard, cx).await? {
-            Outcome::Pass => Ok(Verdict::Outcome(evaluate(&self.inner, cx).await?)),
+/// The body of `When`'s checks; `|child| eval` evaluates one child.
+macro_rules! when_body {
+    ($this:ident, |$child:ident| $eval:expr) => {{
+        let guard = {
+            let $child = &$this.guard;
+            $eval
+        }?;
+        match guard {
+            Outcome::Pass => Ok(Verdict::Outcome({
+                let $child = &$this.inner;
+                $eval
+            }?)),
             Outcome::Skip(reason) => Ok(Verdict::Skip(reason)),
-            Outcome::Fail(failure) => Ok(Verdict::Skip(failure.reason)),
+            Outcome::Fail(mut failure) => Ok(Verdict::Skip(failure.reason.take())),
         }
+    }};
+}
+
+impl<S: Send + Sync, G: Permission<S>, P: Permission<S>> Permission<S> for When<G, P> {
+    const ANSWERS_AT_ONCE: bool = G::ANSWERS_AT_ONCE && P::ANSWERS_AT_ONCE;
+
+    fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        when_body!(self, |child| evaluate_now(child, cx))
+    }
+
+    async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        when_body!(self, |child| evaluate(child, cx).await)
     }
 }
 
@@ -331,7 +378,13 @@ impl<P: PermissionMeta> PermissionMeta for Undocumented<P> {
     }
 }
 
-impl<S: Sync, P: Permission<S>> Permission<S> for Undocumented<P> {
+impl<S: Send + Sync, P: Permission<S>> Permission<S> for Undocumented<P> {
+    const ANSWERS_AT_ONCE: bool = P::ANSWERS_AT_ONCE;
+
+    fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
+        self.0.check_now(cx)
+    }
+
     async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
         self.0.check(cx).await
     }

@@ -38,7 +38,7 @@
 //! # Ok(()) }
 //! ```
 
-use std::{fmt, marker::PhantomData, sync::Arc};
+use std::{fmt, marker::PhantomData};
 
 use http::{HeaderName, request::Parts};
 
@@ -64,7 +64,7 @@ pub enum ApiKeyLocation {
 
 /// An API key scheme: a name and a [location](ApiKeyLocation).
 pub struct ApiKey<M = ()> {
-    inner: Arc<ApiKeyInner>,
+    inner: &'static ApiKeyInner,
     marker: PhantomData<fn() -> M>,
 }
 

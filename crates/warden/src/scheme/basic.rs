@@ -39,7 +39,7 @@
 //! # Ok(()) }
 //! ```
 
-use std::{fmt, marker::PhantomData, sync::Arc};
+use std::{fmt, marker::PhantomData};
 
 use http::{header::AUTHORIZATION, request::Parts};
 
@@ -55,7 +55,7 @@ use crate::{
 /// `M` is a marker type that tells two Basic configurations of one app apart
 /// (see the [`scheme`](crate::scheme) module).
 pub struct HttpBasic<M = ()> {
-    inner: Arc<BasicInner>,
+    inner: &'static BasicInner,
     marker: PhantomData<fn() -> M>,
 }
 

@@ -43,7 +43,7 @@
 //! # Ok(()) }
 //! ```
 
-use std::{borrow::Cow, fmt, marker::PhantomData, sync::Arc};
+use std::{borrow::Cow, fmt, marker::PhantomData};
 
 use http::{header::AUTHORIZATION, request::Parts};
 
@@ -56,7 +56,7 @@ use crate::{
 /// The HTTP Bearer scheme, with an optional bearer format (documentation
 /// only, `JWT` say) and the [shared options](SchemeOptions).
 pub struct HttpBearer<M = ()> {
-    inner: Arc<BearerInner>,
+    inner: &'static BearerInner,
     marker: PhantomData<fn() -> M>,
 }
 

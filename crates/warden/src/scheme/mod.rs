@@ -8,12 +8,21 @@
 //! | [`ApiKey`] in a header, query or cookie | [`api_key`] | [`ApiKeyCredentials`] | `APIKey` |
 //! | [`OAuth2PasswordBearer`] | [`oauth2`] | [`BearerToken`] | `Bearer` |
 //!
-//! A scheme is a cheap-to-clone configuration value. Handlers receive its
-//! credentials through [`Auth<S>`](crate::Auth), which finds the scheme in the
-//! router state with [`FromRef`](axum_core::extract::FromRef). To use two
+//! A scheme is a configuration value. Handlers receive its credentials
+//! through [`Auth<S>`](crate::Auth), which finds the scheme in the router
+//! state with [`FromRef`](axum_core::extract::FromRef). To use two
 //! configurations of one scheme type in one app (two realms, two key names),
 //! give each a marker type: `HttpBasic<Admin>` and `HttpBasic` are different
 //! types, so the state can hold both.
+//!
+//! # Memory
+//!
+//! A scheme is configuration for the life of the program. Building one
+//! allocates its settings once and never frees them; in exchange every scheme
+//! is `Copy`, and taking it out of the router state on each request copies a
+//! pointer instead of touching a reference count (two atomic operations,
+//! about 15 ns, on every request). Build schemes when the app starts, not per
+//! request.
 
 use std::{borrow::Cow, fmt, sync::Arc};
 
@@ -159,26 +168,30 @@ macro_rules! shared_builder_methods {
 }
 pub(crate) use shared_builder_methods;
 
-/// `Clone`, `Debug` and the accessors every scheme handle shares. A handle is
-/// an `Arc` of its configuration plus a marker type, so that cloning it out of
-/// the router state is one reference-count increment.
+/// `Copy`, `Debug` and the accessors every scheme handle shares. A handle is
+/// a `&'static` reference to its configuration plus a marker type, so taking
+/// it out of the router state on every request copies one pointer.
 macro_rules! scheme_handle {
     ($name:ident, $inner:ty) => {
         impl<M> Clone for $name<M> {
             fn clone(&self) -> Self {
-                Self { inner: std::sync::Arc::clone(&self.inner), marker: std::marker::PhantomData }
+                *self
             }
         }
 
+        impl<M> Copy for $name<M> {}
+
         impl<M> std::fmt::Debug for $name<M> {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Debug::fmt(&*self.inner, f)
+                std::fmt::Debug::fmt(self.inner, f)
             }
         }
 
         impl<M> $name<M> {
+            /// Keeps `inner` for the rest of the process; see the
+            /// [`scheme`](crate::scheme) module's "Memory" section.
             fn from_inner(inner: $inner) -> Self {
-                Self { inner: std::sync::Arc::new(inner), marker: std::marker::PhantomData }
+                Self { inner: Box::leak(Box::new(inner)), marker: std::marker::PhantomData }
             }
 
             /// The OpenAPI name, description and hook of this scheme.

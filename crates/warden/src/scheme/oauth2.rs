@@ -36,7 +36,7 @@
 //! # Ok(()) }
 //! ```
 
-use std::{borrow::Cow, collections::BTreeMap, fmt, marker::PhantomData, sync::Arc};
+use std::{borrow::Cow, collections::BTreeMap, fmt, marker::PhantomData};
 
 use http::request::Parts;
 
@@ -46,7 +46,7 @@ use crate::{AuthErrorKind, AuthRejection, ConfigError, secret};
 /// The OAuth2 password flow bearer scheme: a token URL, an optional refresh
 /// URL, the scopes it offers, and the [shared options](SchemeOptions).
 pub struct OAuth2PasswordBearer<M = ()> {
-    inner: Arc<PasswordInner>,
+    inner: &'static PasswordInner,
     marker: PhantomData<fn() -> M>,
 }
 
