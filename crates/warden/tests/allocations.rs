@@ -311,3 +311,48 @@ fn optional_auth_on_another_scheme_allocates_nothing() {
     assert_absent_allocates_nothing(&HttpBearer::new(), parts("/", &[("authorization", "Basic dXNlcjpwYXNz")]));
     assert_absent_allocates_nothing(&HttpScheme::digest(), parts("/", &[("authorization", "Bearer abc")]));
 }
+
+mod permissions {
+    use warden::permission::{Allow, Deny, Permission, PermissionMeta, require, require_now};
+
+    use super::{block_on_ready, count, parts};
+
+    /// A check answering at once from a header, as most leaf checks do.
+    #[derive(Clone, Copy)]
+    struct HasHeader(&'static str);
+
+    impl PermissionMeta for HasHeader {}
+
+    impl<S: Send + Sync> Permission<S> for HasHeader {
+        const ANSWERS_AT_ONCE: bool = true;
+
+        fn check_now(
+            &self,
+            cx: &mut warden::permission::Cx<'_, S>,
+        ) -> Result<warden::permission::Verdict, warden::permission::Unresolved> {
+            Ok(cx.header(self.0).is_some().into())
+        }
+    }
+
+    warden::permission_ops!(HasHeader);
+
+    #[test]
+    fn a_ten_leaf_tree_allows_without_allocating_even_past_failing_branches() {
+        let (yes, no) = (HasHeader("x-yes"), HasHeader("x-no"));
+        // Ten leaves; `(no | yes)` and `!no` build and drop failures on the way.
+        let tree = yes & yes & (no | yes) & !no & (yes | no) & yes & (no | yes);
+        let mut request = parts("/", &[("x-yes", "1")]);
+        let (allowed, counted) = count(|| require_now(&tree, &mut request, &()).is_ok());
+        assert!(allowed);
+        assert_eq!(counted.allocations + counted.reallocations, 0, "{counted:?}");
+    }
+
+    #[test]
+    fn the_async_entry_point_allocates_nothing_either() {
+        let tree = Allow & !Deny & (Deny | Allow);
+        let mut request = parts("/", &[]);
+        let (allowed, counted) = count(|| block_on_ready(require(&tree, &mut request, &())).is_ok());
+        assert!(allowed);
+        assert_eq!(counted.allocations + counted.reallocations, 0, "{counted:?}");
+    }
+}

@@ -15,7 +15,9 @@
 
 use std::borrow::Cow;
 
-use super::{Cx, Failure, Outcome, Permission, PermissionMeta, Unresolved, Verdict, evaluate, evaluate_now};
+use super::{
+    Cx, Failure, Outcome, Permission, PermissionMeta, Unresolved, Verdict, evaluate, evaluate_now, verdict_now,
+};
 
 /// `a & b`: every child must allow (skips abstain).
 #[derive(Debug, Clone, Copy, Default)]
@@ -209,7 +211,14 @@ impl<S: Send + Sync, A: Permission<S>> Permission<S> for Not<A> {
 
     #[inline(always)]
     fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
-        evaluate_now(&self.inner, cx).map(negate)
+        // Only whether the child allowed matters: a child's `Deny` is not
+        // completed into a failure that would be dropped at once.
+        Ok(match verdict_now(&self.inner, cx)? {
+            Verdict::Allow => Verdict::Deny(None),
+            Verdict::Deny(_) => Verdict::Allow,
+            Verdict::Skip(reason) => Verdict::Skip(reason),
+            Verdict::Outcome(outcome) => negate(outcome),
+        })
     }
 
     async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {

@@ -546,6 +546,16 @@ impl<'a, S> Cx<'a, S> {
         }
     }
 
+    /// Adds a branch to the trace.
+    #[cold]
+    #[inline(never)]
+    fn record(&mut self, name: Cow<'static, str>, result: &'static str) {
+        let depth = self.depth;
+        if let Some(trace) = &mut self.trace {
+            trace.push(TraceEntry { depth, name, result });
+        }
+    }
+
     fn log_denial(&self, root: &str, outcome: &Outcome) {
         if let Some(trace) = &self.trace {
             let branches: Vec<String> = trace
@@ -606,6 +616,30 @@ where
     finish(permission, cx, verdict)
 }
 
+/// Checks `permission` at once and returns its verdict as it is (a `Deny`
+/// not yet completed with its settings), recording the branch in the trace.
+/// For composites that only need to know whether a child allowed.
+#[inline(always)]
+pub(crate) fn verdict_now<S, P>(permission: &P, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved>
+where
+    P: Permission<S> + ?Sized,
+    S: Send + Sync,
+{
+    cx.enter();
+    let verdict = permission.check_now(cx);
+    cx.leave();
+    if cx.trace.is_some() {
+        let summary = match &verdict {
+            Ok(Verdict::Allow | Verdict::Outcome(Outcome::Pass)) => "pass",
+            Ok(Verdict::Skip(_) | Verdict::Outcome(Outcome::Skip(_))) => "skip",
+            Ok(Verdict::Deny(_) | Verdict::Outcome(Outcome::Fail(_))) => "fail",
+            Err(_) => "unresolved",
+        };
+        cx.record(permission.name(), summary);
+    }
+    verdict
+}
+
 /// Applies the settings of `permission` to its verdict and records the branch
 /// in the trace.
 #[inline(always)]
@@ -614,17 +648,12 @@ where
     P: PermissionMeta + ?Sized,
 {
     let outcome = verdict.map(|verdict| verdict.into_outcome(permission));
-    if let Some(trace) = &mut cx.trace {
-        #[cold]
-        #[inline(never)]
-        fn push(trace: &mut Vec<TraceEntry>, depth: u16, name: Cow<'static, str>, result: &'static str) {
-            trace.push(TraceEntry { depth, name, result });
-        }
+    if cx.trace.is_some() {
         let result = match &outcome {
             Ok(outcome) => outcome.summary(),
             Err(_) => "unresolved",
         };
-        push(trace, cx.depth, permission.name(), result);
+        cx.record(permission.name(), result);
     }
     outcome
 }
@@ -668,8 +697,17 @@ pub fn render_failure<P: PermissionMeta + ?Sized>(root: &P, outcome: Outcome) ->
 /// Renders the result of the root permission: `None` for `Pass`, else the
 /// answer: `{"detail": message}`, or `{"detail": {"code", "message"}}` when a
 /// code is set, with the status and headers of [`render_failure`].
+#[inline]
 pub fn render<P: PermissionMeta + ?Sized>(root: &P, outcome: Outcome) -> Option<AuthRejection> {
-    let (reason, status, code, headers) = render_failure(root, outcome)?.into_fields();
+    match outcome {
+        Outcome::Pass => None,
+        refused => Some(render_refusal(root, refused)),
+    }
+}
+
+#[cold]
+fn render_refusal<P: PermissionMeta + ?Sized>(root: &P, outcome: Outcome) -> AuthRejection {
+    let (reason, status, code, headers) = render_failure(root, outcome).unwrap_or_default().into_fields();
     let message = reason.unwrap_or(Cow::Borrowed("Permission denied"));
     let mut rejection =
         AuthRejection::new(AuthErrorKind::PermissionDenied).with_status(status.unwrap_or(StatusCode::FORBIDDEN));
@@ -680,7 +718,7 @@ pub fn render<P: PermissionMeta + ?Sized>(root: &P, outcome: Outcome) -> Option<
     for (name, value) in headers.iter().flatten() {
         rejection = rejection.with_header(name.clone(), value.clone());
     }
-    Some(rejection)
+    rejection
 }
 
 /// Why a guarded request was refused: a denial, or an input that could not
