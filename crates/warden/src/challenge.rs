@@ -61,9 +61,9 @@ impl Challenge {
     /// # Errors
     ///
     /// [`ConfigError::InvalidChallenge`] when `name` is not a token or `value`
-    /// has a control character (other than HTAB) or a non-ASCII character,
-    /// neither of which can be sent in a header without a charset agreement
-    /// (RFC 9110 §5.5; POLICY D2).
+    /// has a control character (HTAB included) or a non-ASCII character: a
+    /// non-ASCII one cannot be sent without a charset agreement (RFC 9110
+    /// §5.5), and POLICY D2 makes any control character a configuration error.
     pub fn param(
         mut self,
         name: impl Into<Cow<'static, str>>,
@@ -75,19 +75,18 @@ impl Challenge {
         }
         if let Some(bad) = value.chars().find(|&c| !is_quotable(c)) {
             return Err(ConfigError::InvalidChallenge(format!(
-                "auth-param {name} cannot carry {bad:?}: only printable ASCII, space and tab can be sent"
+                "auth-param {name} cannot carry {bad:?}: only printable ASCII and space can be sent"
             )));
         }
         self.params.push((name, value));
         Ok(self)
     }
 
-    /// Adds an auth-param whose value comes from a request (an
-    /// `error_description`, say): characters that cannot be sent are replaced
-    /// by `?` instead of failing.
+    /// Adds an auth-param named in warden's source (a token) whose value may
+    /// come from a request (an `error_description`, say): characters that
+    /// cannot be sent are replaced by `?` instead of failing.
     #[must_use]
-    pub fn param_lossy(mut self, name: &'static str, value: &str) -> Self {
-        debug_assert!(is_token(name));
+    pub(crate) fn param_lossy(mut self, name: &'static str, value: &str) -> Self {
         let value: String = value.chars().map(|c| if is_quotable(c) { c } else { '?' }).collect();
         self.params.push((Cow::Borrowed(name), Cow::Owned(value)));
         self
@@ -167,9 +166,9 @@ pub(crate) fn is_token(text: &str) -> bool {
         })
 }
 
-/// A character a quoted-string can carry without a charset agreement.
+/// A character warden sends in a quoted-string: printable ASCII and SP.
 const fn is_quotable(c: char) -> bool {
-    c == '\t' || (c >= ' ' && c <= '~')
+    c >= ' ' && c <= '~'
 }
 
 #[cfg(test)]
@@ -206,7 +205,8 @@ mod tests {
         assert!(basic().param("realm", "r\u{e9}alm").is_err());
         assert!(basic().param("realm", "a\nb").is_err());
         assert!(basic().param("realm", "a\u{7f}").is_err());
-        assert!(basic().param("realm", "tab\tok").is_ok());
+        assert!(basic().param("realm", "tab\tno").is_err(), "HTAB is a control character (D2)");
+        assert!(basic().param("realm", "space ok").is_ok());
         assert!(basic().param("re alm", "x").is_err());
         assert!(Challenge::new("").is_err());
         assert!(Challenge::new("Ba sic").is_err());

@@ -18,8 +18,10 @@ use crate::{AuthRejection, Scheme};
 /// | `Option<Auth<S>>` | `Some` | `None` | `401` / `400` |
 /// | `Result<Auth<S>, AuthRejection>` | `Ok` | `Err` | `Err` |
 ///
-/// Behind a [`RequireAuth<S>`](crate::RequireAuth) layer, `Auth<S>` reuses the
-/// credentials the layer extracted instead of parsing the request again.
+/// Behind a [`RequireAuth<S>`](crate::RequireAuth) layer with the same scheme
+/// configuration, `Auth<S>` reuses the credentials the layer extracted
+/// instead of parsing the request again; a different configuration of the
+/// same type parses for itself.
 ///
 /// # Example
 ///
@@ -85,24 +87,31 @@ impl<S: Scheme> fmt::Debug for Auth<S> {
 }
 
 /// Credentials a [`RequireAuth`](crate::RequireAuth) layer already extracted,
-/// keyed by scheme type in the request extensions.
-pub(crate) struct Resolved<S: Scheme>(pub(crate) S::Credentials);
+/// in the request extensions, with the [identity](Scheme::identity) of the
+/// configuration that extracted them.
+pub(crate) struct Resolved<S: Scheme> {
+    pub(crate) identity: usize,
+    pub(crate) credentials: S::Credentials,
+}
 
 impl<S: Scheme> Clone for Resolved<S> {
     fn clone(&self) -> Self {
-        Self(self.0.clone())
+        Self { identity: self.identity, credentials: self.credentials.clone() }
     }
 }
 
-/// Credentials a layer already extracted for scheme type `S`.
+/// Credentials a layer already extracted with this very configuration.
 #[inline]
-fn cached<S: Scheme>(parts: &Parts) -> Option<S::Credentials> {
-    parts.extensions.get::<Resolved<S>>().map(|Resolved(credentials)| credentials.clone())
+fn cached<S: Scheme>(parts: &Parts, scheme: &S) -> Option<S::Credentials> {
+    let identity = scheme.identity()?;
+    let resolved = parts.extensions.get::<Resolved<S>>()?;
+    (resolved.identity == identity).then(|| resolved.credentials.clone())
 }
 
-/// `scheme`'s credentials: reused from a layer when there, else parsed.
+/// `scheme`'s credentials: reused from a layer when it used the same
+/// configuration, else parsed.
 pub(crate) fn resolve<S: Scheme>(parts: &Parts, scheme: &S) -> Result<Option<S::Credentials>, AuthRejection> {
-    match cached::<S>(parts) {
+    match cached(parts, scheme) {
         Some(credentials) => Ok(Some(credentials)),
         None => scheme.extract(parts),
     }
@@ -124,11 +133,8 @@ where
 
 #[inline]
 fn required<St, S: Scheme + FromRef<St>>(parts: &Parts, state: &St) -> Result<Auth<S>, AuthRejection> {
-    if let Some(credentials) = cached::<S>(parts) {
-        return Ok(Auth(credentials));
-    }
     let scheme = S::from_ref(state);
-    match scheme.extract(parts)? {
+    match resolve(parts, &scheme)? {
         Some(credentials) => Ok(Auth(credentials)),
         None => Err(scheme.not_authenticated()),
     }
@@ -145,9 +151,6 @@ where
         parts: &mut Parts,
         state: &St,
     ) -> impl Future<Output = Result<Option<Self>, AuthRejection>> + Send {
-        std::future::ready(match cached::<S>(parts) {
-            Some(credentials) => Ok(Some(Self(credentials))),
-            None => S::from_ref(state).extract(parts).map(|credentials| credentials.map(Self)),
-        })
+        std::future::ready(resolve(parts, &S::from_ref(state)).map(|credentials| credentials.map(Self)))
     }
 }

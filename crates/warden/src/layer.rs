@@ -88,7 +88,9 @@ where
         let (mut parts, body) = request.into_parts();
         let rejection = match self.scheme.extract(&parts) {
             Ok(Some(credentials)) => {
-                parts.extensions.insert(Resolved::<S>(credentials));
+                if let Some(identity) = self.scheme.identity() {
+                    parts.extensions.insert(Resolved::<S> { identity, credentials });
+                }
                 return MapResponse::inner(self.inner.call(Request::from_parts(parts, body)));
             }
             Ok(None) => self.scheme.not_authenticated(),

@@ -24,8 +24,8 @@
 //! | [`Malformed`](AuthErrorKind::Malformed) | 401 | the scheme's | RFC 7617 §2 |
 //! | [`InvalidRequest`](AuthErrorKind::InvalidRequest) | 400 | `Bearer error="invalid_request"` for bearer schemes, none otherwise | RFC 6750 §3.1, RFC 9110 §5.3 |
 //! | [`InvalidCredentials`](AuthErrorKind::InvalidCredentials) | 401 | the scheme's | RFC 9110 §15.5.2 |
-//! | [`InvalidToken`](AuthErrorKind::InvalidToken) | 401 | `Bearer error="invalid_token"` | RFC 6750 §3.1 |
-//! | [`InsufficientScope`](AuthErrorKind::InsufficientScope) | 403 | `Bearer error="insufficient_scope", scope="…"` | RFC 6750 §3.1 |
+//! | [`InvalidToken`](AuthErrorKind::InvalidToken) | 401 | `Bearer error="invalid_token", …` from [`AuthRejection::invalid_token`] | RFC 6750 §3.1 |
+//! | [`InsufficientScope`](AuthErrorKind::InsufficientScope) | 403 | `Bearer error="insufficient_scope", scope="…"` from [`AuthRejection::insufficient_scope`] | RFC 6750 §3.1 |
 //! | [`Forbidden`](AuthErrorKind::Forbidden) | 403 | none unless the application adds one | RFC 9110 §15.5.4 |
 //! | [`PermissionDenied`](AuthErrorKind::PermissionDenied) | the permission's (403 by default) | the permission's headers | RFC 9110 §15.5.4 |
 
@@ -169,6 +169,46 @@ impl AuthRejection {
         Self::new(AuthErrorKind::Missing).with_status(StatusCode::FORBIDDEN)
     }
 
+    /// RFC 6750 §3.1 `invalid_token`: `401` with
+    /// `Bearer error="invalid_token", error_description="…"`, for a bearer
+    /// token that is invalid, expired or not yet valid. Characters of
+    /// `description` that cannot be sent become `?`.
+    ///
+    /// ```
+    /// let rejection = warden::AuthRejection::invalid_token("the token has expired");
+    /// assert_eq!(rejection.status(), 401);
+    /// assert_eq!(
+    ///     rejection.challenges()[0].to_string(),
+    ///     r#"Bearer error="invalid_token", error_description="the token has expired""#
+    /// );
+    /// ```
+    pub fn invalid_token(description: &str) -> Self {
+        let challenge = Challenge::known_token("Bearer")
+            .param_lossy("error", "invalid_token")
+            .param_lossy("error_description", description);
+        Self::new(AuthErrorKind::InvalidToken).with_challenge(challenge).with_detail("Invalid token")
+    }
+
+    /// RFC 6750 §3.1 `insufficient_scope`: `403` with
+    /// `Bearer error="insufficient_scope", scope="…"` naming the scopes the
+    /// resource needs, space-separated. Characters that cannot be sent
+    /// become `?`.
+    ///
+    /// ```
+    /// let rejection = warden::AuthRejection::insufficient_scope(["items", "me"]);
+    /// assert_eq!(rejection.status(), 403);
+    /// assert_eq!(
+    ///     rejection.challenges()[0].to_string(),
+    ///     r#"Bearer error="insufficient_scope", scope="items me""#
+    /// );
+    /// ```
+    pub fn insufficient_scope<'a>(required: impl IntoIterator<Item = &'a str>) -> Self {
+        let scope = required.into_iter().collect::<Vec<_>>().join(" ");
+        let challenge =
+            Challenge::known_token("Bearer").param_lossy("error", "insufficient_scope").param_lossy("scope", &scope);
+        Self::new(AuthErrorKind::InsufficientScope).with_challenge(challenge).with_detail("Not enough permissions")
+    }
+
     /// Replaces the status code.
     #[must_use]
     pub fn with_status(mut self, status: StatusCode) -> Self {
@@ -263,11 +303,18 @@ impl AuthRejection {
     /// The answer without the rejection in its extensions: what
     /// [`IntoResponse`] sends before a responder layer sees it.
     pub fn default_response(&self) -> Response {
-        let body = serde_json::to_vec(&self.body_json()).unwrap_or_default();
+        self.response_with(&self.body_json(), "application/json")
+    }
+
+    /// The status, challenges and extra headers of this rejection, with
+    /// `body` as JSON of media type `content_type`: the frame for a
+    /// [responder](crate::RejectionResponder) that only changes the body.
+    pub fn response_with(&self, body: &serde_json::Value, content_type: &'static str) -> Response {
+        let body = serde_json::to_vec(body).unwrap_or_default();
         let mut response = Response::new(axum_core::body::Body::from(body));
         *response.status_mut() = self.0.status;
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         for challenge in &self.0.challenges {
             headers.append(header::WWW_AUTHENTICATE, challenge.to_header_value());
         }

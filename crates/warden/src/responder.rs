@@ -34,7 +34,7 @@ use std::{
 };
 
 use axum_core::response::{IntoResponse, Response};
-use http::{HeaderValue, Request, header};
+use http::{HeaderName, Request, header};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -73,9 +73,7 @@ impl RejectionResponder for ProblemJson {
             "status": status.as_u16(),
             "detail": rejection.detail_json(),
         });
-        let mut response = rejection.default_response();
-        *response.body_mut() = axum_core::body::Body::from(serde_json::to_vec(&body).unwrap_or_default());
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        let mut response = rejection.response_with(&body, "application/problem+json");
         response.extensions_mut().insert(rejection);
         response
     }
@@ -129,6 +127,22 @@ where
     }
 }
 
+/// Carries over the headers that layers between the handler and the
+/// responder added to the original answer (CORS, a request id, cookies):
+/// every header the new answer does not set itself, except those that
+/// describe the old body or the old challenges, which the responder decides.
+fn keep_outer_headers(original: &Response, mut rendered: Response) -> Response {
+    let own: Vec<HeaderName> = rendered.headers().keys().cloned().collect();
+    for (name, value) in original.headers() {
+        let describes_old_answer =
+            name == header::CONTENT_TYPE || name == header::CONTENT_LENGTH || name == header::WWW_AUTHENTICATE;
+        if !describes_old_answer && !own.contains(name) {
+            rendered.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    rendered
+}
+
 pin_project! {
     /// The response future of [`RejectionResponderService`].
     #[derive(Debug)]
@@ -152,7 +166,7 @@ where
         this.future.poll(cx).map_ok(|response| {
             let mut response = response.into_response();
             match response.extensions_mut().remove::<AuthRejection>() {
-                Some(rejection) => this.responder.respond(rejection),
+                Some(rejection) => keep_outer_headers(&response, this.responder.respond(rejection)),
                 None => response,
             }
         })

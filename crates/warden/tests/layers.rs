@@ -40,6 +40,10 @@ impl Scheme for Counting {
     fn not_authenticated(&self) -> AuthRejection {
         self.bearer.not_authenticated()
     }
+
+    fn identity(&self) -> Option<usize> {
+        self.bearer.identity()
+    }
 }
 
 #[tokio::test]
@@ -66,6 +70,27 @@ async fn handlers_behind_require_auth_read_the_credentials_without_parsing_again
     let answer = authorization(&app, "/", b"Bearer tok").await;
     assert_eq!(answer.status, 200);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_layer_never_lends_its_credentials_to_another_configuration_of_the_same_type() {
+    async fn admin(Auth(key): Auth<ApiKey>) -> String {
+        key.into_string()
+    }
+    async fn maybe_admin(key: Option<Auth<ApiKey>>) -> Json<Value> {
+        Json(json!(key.map(|Auth(key)| key.into_string())))
+    }
+    let app: Router = Router::new()
+        .route("/admin", get(admin).with_state(ApiKey::header("X-Admin-Key").unwrap()))
+        .route("/maybe", get(maybe_admin).with_state(ApiKey::query("admin").unwrap()))
+        .route_layer(RequireAuth::new(ApiKey::header("X-API-Key").unwrap()));
+    let user_key: &[(&str, &[u8])] = &[("x-api-key", b"user-key")];
+    let answer = send(&app, "/admin", user_key).await;
+    assert_eq!((answer.status, answer.challenges), (401, vec!["APIKey".to_owned()]));
+    let answer = send(&app, "/maybe", user_key).await;
+    assert_eq!((answer.status, answer.body), (200, Value::Null), "absent for its own configuration");
+    let both = send(&app, "/admin", &[("x-api-key", b"user-key"), ("x-admin-key", b"admin-key")]).await;
+    assert_eq!(both.status, 200);
 }
 
 #[tokio::test]
@@ -123,4 +148,23 @@ async fn responses_that_are_not_warden_rejections_pass_through() {
     assert_eq!(answer.body, json!({"detail": "No credentials"}));
     assert_eq!(answer.content_type.as_deref(), Some("application/json"));
     let _: Value = answer.body;
+}
+
+#[tokio::test]
+async fn headers_added_by_layers_inside_the_responder_survive_the_new_rendering() {
+    use axum::middleware::map_response;
+    async fn add_headers(mut response: Response) -> Response {
+        let headers = response.headers_mut();
+        headers.insert("x-request-id", HeaderValue::from_static("42"));
+        headers.append(header::SET_COOKIE, HeaderValue::from_static("a=1"));
+        headers.append(header::SET_COOKIE, HeaderValue::from_static("b=2"));
+        response
+    }
+    let app = bearer_app().layer(map_response(add_headers)).layer(RejectionResponderLayer::new(ProblemJson));
+    let answer = send(&app, "/", &[]).await;
+    assert_eq!(answer.headers["x-request-id"], "42");
+    let cookies: Vec<_> = answer.headers.get_all(header::SET_COOKIE).iter().collect();
+    assert_eq!(cookies, ["a=1", "b=2"]);
+    assert_eq!(answer.challenges, ["Bearer"], "the challenge appears once");
+    assert_eq!(answer.content_type.as_deref(), Some("application/problem+json"));
 }

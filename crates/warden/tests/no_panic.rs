@@ -8,9 +8,14 @@
 
 mod support;
 
+use std::sync::LazyLock;
+
 use axum::{Router, routing::get};
 use proptest::prelude::*;
 use warden::{ApiKey, Auth, HttpBasic, HttpBearer, HttpScheme};
+
+/// Built once, as an app builds its schemes at startup.
+static APP: LazyLock<Router> = LazyLock::new(app);
 
 /// Every route requires or accepts one scheme.
 fn app() -> Router {
@@ -83,29 +88,49 @@ fn assert_not_5xx(status: u16) {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
+    /// One line each of `Authorization`, `X-API-Key` and `Cookie` (any of
+    /// them absent), and sometimes a second `Authorization` line.
     #[test]
     fn random_credentials_never_panic_or_answer_5xx(
-        lines in proptest::collection::vec(field_value(), 0..4),
+        lines in proptest::collection::vec(proptest::option::of(field_value()), 3),
+        second_authorization in proptest::option::weighted(0.1, field_value()),
         query in query(),
         path in 0..PATHS.len(),
     ) {
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let app = app();
         let uri = format!("{}?{}", PATHS[path], query);
         let mut headers: Vec<(&str, &[u8])> = Vec::new();
-        for (i, line) in lines.iter().enumerate() {
-            let name = ["authorization", "x-api-key", "cookie"][i % 3];
-            headers.push((name, line.as_slice()));
+        for (name, line) in ["authorization", "x-api-key", "cookie"].into_iter().zip(&lines) {
+            if let Some(line) = line {
+                headers.push((name, line.as_slice()));
+            }
+        }
+        if let Some(line) = &second_authorization {
             headers.push(("authorization", line.as_slice()));
         }
-        let answer = runtime.block_on(support::get(&app, &uri, &headers));
+        let answer = runtime.block_on(support::get(&APP, &uri, &headers));
         assert_not_5xx(answer.status);
+    }
+
+    /// Strict base64 of random bytes after `Basic `: the Basic decoder sees
+    /// well-formed and near-well-formed credentials, not only noise.
+    #[test]
+    fn random_basic_credentials_never_panic_or_answer_5xx(bytes in proptest::collection::vec(prop_oneof![3 => 0x20u8..0x7f, 1 => any::<u8>()], 0..40)) {
+        use base64::Engine as _;
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let value = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(&bytes));
+        for path in ["/basic", "/basic-opt"] {
+            let answer = runtime.block_on(support::get(&APP, path, &[("authorization", value.as_bytes())]));
+            // ROUTES §2: UTF-8 (D4), a colon, no byte 0x00–0x1F or 0x7F (D5).
+            let valid = std::str::from_utf8(&bytes).is_ok_and(|t| t.contains(':') && !t.bytes().any(|b| b < 0x20 || b == 0x7f));
+            assert_eq!(answer.status, if valid { 200 } else { 401 }, "{:?}", String::from_utf8_lossy(&bytes));
+        }
     }
 }
 
 #[tokio::test]
 async fn huge_values_never_panic_or_answer_5xx() {
-    let app = app();
+    let app = &*APP;
     let big_b64 = format!("Basic {}", "QUFB".repeat(250_000));
     let big_token = format!("Bearer {}", "a".repeat(1_000_000));
     let big_cookie = format!("session={}", "x".repeat(1_000_000));
@@ -118,7 +143,7 @@ async fn huge_values_never_panic_or_answer_5xx() {
             ("cookie", many_cookies.as_bytes()),
             ("x-api-key", big_token.as_bytes()),
         ] {
-            assert_not_5xx(support::get(&app, path, &[(name, value)]).await.status);
+            assert_not_5xx(support::get(app, path, &[(name, value)]).await.status);
         }
     }
 }

@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use warden::{
     HttpBearer,
     permission::{
-        Allow, Cx, Deny, Failure, Guard, HasRole, HasScope, IsAuthenticated, Not, Outcome, Permission, PermissionExt,
+        Allow, Cx, Deny, Failure, Guard, HasRole, HasScope, IsAuthenticated, Outcome, Permission, PermissionExt,
         PermissionMeta, Policy, RequirePermission, ScopeSet, Unresolved, Verdict, check, evaluate_root, from_fn,
         require, testing,
         wrappers::{
@@ -280,6 +280,32 @@ async fn is_authenticated_answers_401_with_the_schemes_challenge() {
 }
 
 #[tokio::test]
+async fn unresolved_wrappers_catch_missing_inputs_but_send_malformed_ones() {
+    let authenticated = IsAuthenticated::new(HttpBearer::new());
+    let malformed = || Request::get("/").header("authorization", "Bearer \"x\"").body(()).unwrap();
+    let skipped = testing::outcome(&(SkipUnresolved(authenticated.clone()) & Allow), malformed(), &()).await;
+    assert_eq!(skipped.unwrap_err().into_response().status(), 400, "D6/D18: a malformed token is never a skip");
+    let failed = testing::outcome(&FailUnresolved(authenticated), malformed(), &()).await;
+    assert_eq!(failed.unwrap_err().into_response().status(), 400);
+}
+
+#[tokio::test]
+async fn is_authenticated_answers_as_a_legacy_hooked_scheme_does() {
+    let legacy = HttpBearer::builder().on_not_authenticated(warden::AuthRejection::legacy_forbidden).build().unwrap();
+    let denial = denial(&IsAuthenticated::new(legacy)).await;
+    assert_eq!(denial.status, StatusCode::FORBIDDEN, "no 401 without a challenge");
+    assert!(denial.headers.get("www-authenticate").is_none());
+}
+
+#[tokio::test]
+async fn an_empty_header_setting_counts_as_unset() {
+    let authenticated = IsAuthenticated::new(HttpBearer::new());
+    let empty = authenticated.with_config(warden::permission::ErrorConfig::default());
+    let denial = denial(&empty).await;
+    assert_eq!(denial.headers["www-authenticate"], "Bearer");
+}
+
+#[tokio::test]
 async fn plain_async_functions_are_permissions_with_their_own_settings() {
     async fn has_need(need: Need) -> bool {
         need.0 == "yes"
@@ -316,7 +342,7 @@ async fn the_layer_runs_before_the_body_is_read() {
     assert_eq!(response.status(), 403, "a 403 is never masked by the body's 422");
 }
 
-#[derive(Default)]
+#[derive(Clone, Copy)]
 struct DenyAll;
 
 impl PermissionMeta for DenyAll {}
@@ -329,8 +355,9 @@ impl<S: Send + Sync> Permission<S> for DenyAll {
 
 #[tokio::test]
 async fn the_guard_extractor_refuses_before_later_arguments() {
-    let app: Router =
-        Router::new().route("/", post(|_: Guard<DenyAll>, Json(body): Json<Value>| async move { Json(body) }));
+    let app: Router = Router::new()
+        .route("/", post(|_: Guard<DenyAll>, Json(body): Json<Value>| async move { Json(body) }))
+        .with_state(DenyAll);
     let request =
         Request::post("/").header("content-type", "application/json").body(axum::body::Body::from("{")).unwrap();
     let response = tower::ServiceExt::oneshot(app, request).await.unwrap();
@@ -368,9 +395,4 @@ fn undocumented_is_kept_out_of_openapi_only() {
     assert!(Allow.is_documented());
     assert!((Undocumented(Allow) & Allow).is_documented());
     assert!(!(Undocumented(Allow) & Undocumented(Deny)).is_documented());
-}
-
-#[test]
-fn not_is_available_as_a_type() {
-    let _: Not<Allow> = Not::new(Allow);
 }

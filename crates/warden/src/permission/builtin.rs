@@ -39,24 +39,28 @@ impl<S: Send + Sync> Permission<S> for Deny {
 
 /// Allows requests that carry credentials of scheme `Sc`.
 ///
-/// Absent credentials refuse with `401 {"detail":"Not authenticated"}` and
-/// the scheme's challenge (for a Bearer scheme, `WWW-Authenticate: Bearer`).
-/// Malformed or ambiguous credentials send the scheme's own answer (a `400`
-/// for a bearer token that is not a `b64token`, say).
+/// Absent credentials refuse as the scheme does, by default
+/// `401 {"detail":"Not authenticated"}` with the scheme's challenge (for a
+/// Bearer scheme, `WWW-Authenticate: Bearer`); a scheme with the legacy hook
+/// gives its `403` without a challenge. Malformed or ambiguous credentials
+/// send the scheme's own answer (a `400` for a bearer token that is not a
+/// `b64token`, say).
 #[derive(Clone)]
 pub struct IsAuthenticated<Sc> {
     scheme: Sc,
+    status: StatusCode,
     challenges: HeaderMap,
 }
 
 impl<Sc: Scheme> IsAuthenticated<Sc> {
     /// Requires credentials of `scheme`.
     pub fn new(scheme: Sc) -> Self {
+        let missing = scheme.not_authenticated();
         let mut challenges = HeaderMap::new();
-        for challenge in scheme.not_authenticated().challenges() {
+        for challenge in missing.challenges() {
             challenges.append(WWW_AUTHENTICATE, challenge.to_header_value());
         }
-        Self { scheme, challenges }
+        Self { scheme, status: missing.status(), challenges }
     }
 }
 
@@ -72,7 +76,7 @@ impl<Sc: Scheme> PermissionMeta for IsAuthenticated<Sc> {
     }
 
     fn default_status(&self) -> StatusCode {
-        StatusCode::UNAUTHORIZED
+        self.status
     }
 
     fn default_headers(&self) -> Option<HeaderMap> {

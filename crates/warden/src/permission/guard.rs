@@ -11,7 +11,7 @@ use std::{
 };
 
 use axum_core::{
-    extract::FromRequestParts,
+    extract::{FromRef, FromRequestParts},
     response::{IntoResponse, Response},
 };
 use http::{Request, request::Parts};
@@ -291,9 +291,24 @@ where
     }
 }
 
-/// A permission as an extractor: `Guard<IsAdmin>` in a handler's arguments
-/// refuses the request unless `IsAdmin::default()` allows it. Put it before
-/// any body extractor, as axum runs the arguments in order.
+/// A permission as an extractor: `Guard<P>` in a handler's arguments
+/// refuses the request unless the permission `P` of the router state
+/// ([`FromRef`]) allows it. Put it before any body extractor, as axum runs
+/// the arguments in order.
+///
+/// ```
+/// use axum::{Router, extract::FromRef, routing::get};
+/// use warden::permission::{Allow, Guard};
+///
+/// #[derive(Clone, FromRef)]
+/// struct AppState {
+///     can_read: Allow,
+/// }
+///
+/// let app: Router = Router::new()
+///     .route("/", get(|_: Guard<Allow>| async { "read" }))
+///     .with_state(AppState { can_read: Allow });
+/// ```
 pub struct Guard<P>(PhantomData<fn() -> P>);
 
 impl<P> fmt::Debug for Guard<P> {
@@ -304,12 +319,12 @@ impl<P> fmt::Debug for Guard<P> {
 
 impl<S, P> FromRequestParts<S> for Guard<P>
 where
-    P: Permission<S> + Default,
+    P: Permission<S> + FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = PermissionRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PermissionRejection> {
-        require(&P::default(), parts, state).await.map(|()| Self(PhantomData))
+        require(&P::from_ref(state), parts, state).await.map(|()| Self(PhantomData))
     }
 }

@@ -286,6 +286,12 @@ pub struct ErrorConfig {
     pub headers: Option<HeaderMap>,
 }
 
+/// A clone unless empty: `{}` is unset, as in Python.
+#[inline]
+fn non_empty_headers(headers: Option<&HeaderMap>) -> Option<HeaderMap> {
+    headers.filter(|headers| !headers.is_empty()).cloned()
+}
+
 /// `Some` unless empty: Python's truthiness, which the error rules follow.
 #[inline]
 fn non_empty(text: Option<&Cow<'static, str>>) -> Option<Cow<'static, str>> {
@@ -345,10 +351,11 @@ pub trait PermissionMeta: Send + Sync {
         non_empty(self.config().and_then(|c| c.code.as_ref())).or_else(|| self.default_code())
     }
 
-    /// The headers: the instance's, else the type's.
+    /// The headers: the instance's, else the type's (an empty map counts as
+    /// unset).
     #[inline]
     fn headers(&self) -> Option<HeaderMap> {
-        self.config().and_then(|c| c.headers.clone()).or_else(|| self.default_headers())
+        non_empty_headers(self.config().and_then(|c| c.headers.as_ref())).or_else(|| self.default_headers())
     }
 
     /// The name used in logs.
@@ -433,6 +440,11 @@ pub trait Permission<S: Send + Sync>: PermissionMeta {
     /// As for [`check`](Self::check).
     fn check_now(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
         let _ = cx;
+        tracing::error!(
+            target: "warden::permission",
+            permission = %self.name(),
+            "permission implements neither check nor check_now (or sets ANSWERS_AT_ONCE without check_now): refusing",
+        );
         Ok(Verdict::Deny(None))
     }
 }
@@ -445,6 +457,18 @@ impl Unresolved {
     /// Wraps the rejection of an input.
     pub fn new(rejection: impl IntoResponse) -> Self {
         Self(Box::new(rejection.into_response()))
+    }
+
+    /// The status of the input's rejection.
+    pub fn status(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    /// True when the input was not missing but malformed or ambiguous (a
+    /// `400`, such as a bearer token that is not a `b64token`): such a
+    /// request is answered as it is, whatever wraps the permission.
+    pub fn is_bad_request(&self) -> bool {
+        self.0.status() == StatusCode::BAD_REQUEST
     }
 }
 
@@ -575,7 +599,11 @@ impl<'a, S> Cx<'a, S> {
 
 impl<S> fmt::Debug for Cx<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Cx").field("method", &self.parts.method).field("uri", &self.parts.uri).finish_non_exhaustive()
+        // The path only: a query string can carry an API key.
+        f.debug_struct("Cx")
+            .field("method", &self.parts.method)
+            .field("path", &self.parts.uri.path())
+            .finish_non_exhaustive()
     }
 }
 
@@ -680,18 +708,28 @@ pub fn render_failure<P: PermissionMeta + ?Sized>(root: &P, outcome: Outcome) ->
         Outcome::Fail(failure) => failure,
         Outcome::Skip(_) => to_failed(root, None),
     };
+    Some(settings_first(root.config(), failure, root))
+}
+
+/// Each field from `config` where set, else from `failure`, else from
+/// `fallback`'s getters: the rule of the root rendering and of
+/// [`WithError`](wrappers::WithError).
+fn settings_first<P: PermissionMeta + ?Sized>(config: Option<&ErrorConfig>, failure: Failure, fallback: &P) -> Failure {
     let (reason, status, code, headers) = failure.into_fields();
-    let config = root.config();
-    Some(Failure::from_fields(
+    Failure::from_fields(
         Some(
             non_empty(config.and_then(|c| c.message.as_ref()))
                 .or_else(|| non_empty(reason.as_ref()))
-                .unwrap_or_else(|| root.message()),
+                .unwrap_or_else(|| fallback.message()),
         ),
-        Some(config.and_then(|c| c.status).or(status).unwrap_or_else(|| root.status())),
-        non_empty(config.and_then(|c| c.code.as_ref())).or_else(|| non_empty(code.as_ref())).or_else(|| root.code()),
-        config.and_then(|c| c.headers.clone()).or(headers).or_else(|| root.headers()),
-    ))
+        Some(config.and_then(|c| c.status).or(status).unwrap_or_else(|| fallback.status())),
+        non_empty(config.and_then(|c| c.code.as_ref()))
+            .or_else(|| non_empty(code.as_ref()))
+            .or_else(|| fallback.code()),
+        non_empty_headers(config.and_then(|c| c.headers.as_ref()))
+            .or(headers.filter(|headers| !headers.is_empty()))
+            .or_else(|| fallback.headers()),
+    )
 }
 
 /// Renders the result of the root permission: `None` for `Pass`, else the

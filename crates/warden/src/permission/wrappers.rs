@@ -7,8 +7,8 @@
 //! | [`Advisory`] | pass | **skip** with `f`'s reason | skip | sent |
 //! | [`WithError`] | pass | `f` with the wrapper's settings first | skip | sent |
 //! | [`When`]`(g, p)` | `p`'s result when `g` passes; otherwise `SKIP` with `g`'s reason and `p` is not checked | | | sent |
-//! | [`SkipUnresolved`] | pass | `f` | skip | **skip** |
-//! | [`FailUnresolved`] | pass | `f` | skip | **fail** with the wrapper's settings |
+//! | [`SkipUnresolved`] | pass | `f` | skip | **skip** (a malformed input's `400` is still sent) |
+//! | [`FailUnresolved`] | pass | `f` | skip | **fail** with the wrapper's settings (a `400` is still sent) |
 //! | [`Undocumented`] | unchanged; kept out of the OpenAPI document | | | |
 //! | [`Configured`] | unchanged; its own message, status, code and headers | | | |
 //!
@@ -20,8 +20,7 @@ use std::borrow::Cow;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
 use super::{
-    Cx, ErrorConfig, Failure, Outcome, Permission, PermissionMeta, Unresolved, Verdict, evaluate, evaluate_now,
-    non_empty,
+    Cx, ErrorConfig, Outcome, Permission, PermissionMeta, Unresolved, Verdict, evaluate, evaluate_now, settings_first,
 };
 
 /// A permission with its own instance settings; see
@@ -175,21 +174,25 @@ result_wrapper!(
 );
 
 result_wrapper!(
-    /// A missing input skips instead of being sent.
+    /// A missing input skips instead of being sent. A malformed one (a `400`)
+    /// is still sent.
     SkipUnresolved,
-    |outcome| Ok(match outcome {
-        Ok(outcome) => Verdict::Outcome(outcome),
-        Err(_) => Verdict::Skip(None),
-    })
+    |outcome| match outcome {
+        Ok(outcome) => Ok(Verdict::Outcome(outcome)),
+        Err(unresolved) if unresolved.is_bad_request() => Err(unresolved),
+        Err(_) => Ok(Verdict::Skip(None)),
+    }
 );
 
 result_wrapper!(
-    /// A missing input fails, with the wrapper's settings, instead of being sent.
+    /// A missing input fails, with the wrapper's settings, instead of being
+    /// sent. A malformed one (a `400`) is still sent.
     FailUnresolved,
-    |outcome| Ok(match outcome {
-        Ok(outcome) => Verdict::Outcome(outcome),
-        Err(_) => Verdict::Deny(None),
-    })
+    |outcome| match outcome {
+        Ok(outcome) => Ok(Verdict::Outcome(outcome)),
+        Err(unresolved) if unresolved.is_bad_request() => Err(unresolved),
+        Err(_) => Ok(Verdict::Deny(None)),
+    }
 );
 
 /// One error for a whole subtree, at any depth: a failure inside takes the
@@ -263,20 +266,7 @@ impl<P: PermissionMeta> WithError<P> {
     /// The inner result, a failure taking this wrapper's settings first.
     fn rewrite(&self, outcome: Outcome) -> Verdict {
         Verdict::Outcome(match outcome {
-            Outcome::Fail(failure) => {
-                let (reason, status, code, headers) = failure.into_fields();
-                let config = &self.config;
-                Outcome::from(Failure::from_fields(
-                    Some(
-                        non_empty(config.message.as_ref())
-                            .or_else(|| non_empty(reason.as_ref()))
-                            .unwrap_or_else(|| self.message()),
-                    ),
-                    Some(config.status.or(status).unwrap_or_else(|| self.status())),
-                    non_empty(config.code.as_ref()).or_else(|| non_empty(code.as_ref())).or_else(|| self.code()),
-                    config.headers.clone().or(headers).or_else(|| self.headers()),
-                ))
-            }
+            Outcome::Fail(failure) => Outcome::from(settings_first(Some(&self.config), failure, self)),
             other => other,
         })
     }

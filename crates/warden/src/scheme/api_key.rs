@@ -146,7 +146,7 @@ impl<M> ApiKey<M> {
 
     /// A `401` with the `APIKey` challenge and `detail`, for a key the
     /// application does not know.
-    pub fn invalid_credentials(&self, detail: &'static str) -> AuthRejection {
+    pub fn invalid_credentials(&self, detail: impl Into<std::borrow::Cow<'static, str>>) -> AuthRejection {
         AuthRejection::new(AuthErrorKind::InvalidCredentials).with_challenge(API_KEY).with_detail(detail)
     }
 }
@@ -182,6 +182,10 @@ impl<M: 'static> Scheme for ApiKey<M> {
 
     fn not_authenticated(&self) -> AuthRejection {
         self.inner.options.not_authenticated(AuthErrorKind::Missing, &API_KEY)
+    }
+
+    fn identity(&self) -> Option<usize> {
+        Some(self.address())
     }
 }
 
@@ -226,8 +230,9 @@ impl ApiKeyBuilder {
     }
 }
 
-/// An API key as sent. `Debug` hides it.
-#[derive(Clone, PartialEq, Eq)]
+/// An API key as sent. `Debug` hides it; there is no `==`: compare with
+/// [`ct_eq`](Self::ct_eq), which takes constant time.
+#[derive(Clone)]
 pub struct ApiKeyCredentials(String);
 
 impl ApiKeyCredentials {

@@ -41,14 +41,10 @@
 
 use std::{fmt, marker::PhantomData};
 
-use http::{header::AUTHORIZATION, request::Parts};
+use http::request::Parts;
 
 use super::{Scheme, SchemeOptions, scheme_handle, shared_builder_methods};
-use crate::{
-    AuthErrorKind, AuthRejection, Challenge, ConfigError,
-    parse::{self, Single},
-    secret,
-};
+use crate::{AuthErrorKind, AuthRejection, Challenge, ConfigError, parse, secret};
 
 /// The HTTP Basic scheme: a realm, and the [shared options](SchemeOptions).
 ///
@@ -103,7 +99,7 @@ impl<M> HttpBasic<M> {
 
     /// A `401` with this scheme's challenge and `detail`, for credentials the
     /// application refused (a wrong password).
-    pub fn invalid_credentials(&self, detail: &'static str) -> AuthRejection {
+    pub fn invalid_credentials(&self, detail: impl Into<std::borrow::Cow<'static, str>>) -> AuthRejection {
         AuthRejection::new(AuthErrorKind::InvalidCredentials)
             .with_challenge(self.inner.challenge.clone())
             .with_detail(detail)
@@ -114,15 +110,11 @@ impl<M: 'static> Scheme for HttpBasic<M> {
     type Credentials = BasicCredentials;
 
     fn extract(&self, parts: &Parts) -> Result<Option<BasicCredentials>, AuthRejection> {
-        let value = match parse::single_header(&parts.headers, &AUTHORIZATION) {
-            Single::Absent => return Ok(None),
-            Single::Duplicate => return Err(duplicate_authorization()),
-            Single::One(value) => value,
-        };
-        let split = parse::split_authorization(value.as_bytes());
-        if !split.scheme.eq_ignore_ascii_case(b"basic") {
+        let Some(split) = parse::authorization_for(&parts.headers, "basic").map_err(|()| duplicate_authorization())?
+        else {
             return Ok(None);
-        }
+        };
+        // `Basic` with nothing after it is malformed, not missing (D17).
         match parse::decode_basic(split.credentials) {
             Ok((text, colon)) => Ok(Some(BasicCredentials { text, colon })),
             Err(error) => Err(self
@@ -135,6 +127,10 @@ impl<M: 'static> Scheme for HttpBasic<M> {
 
     fn not_authenticated(&self) -> AuthRejection {
         self.inner.options.not_authenticated(AuthErrorKind::Missing, &self.inner.challenge)
+    }
+
+    fn identity(&self) -> Option<usize> {
+        Some(self.address())
     }
 }
 
@@ -165,7 +161,12 @@ impl HttpBasicBuilder {
     pub fn build(self) -> Result<HttpBasic, ConfigError> {
         let challenge = Challenge::new("Basic")?
             .param("realm", self.realm.clone())
-            .map_err(|e| ConfigError::InvalidChallenge(format!("basic realm {:?}: {e}", self.realm)))?
+            .map_err(|_| {
+                ConfigError::InvalidChallenge(format!(
+                    "basic realm {:?} has a control or non-ASCII character, which cannot be sent (D2)",
+                    self.realm
+                ))
+            })?
             .param("charset", "UTF-8")?;
         Ok(HttpBasic::from_inner(BasicInner { realm: self.realm, challenge, options: self.options }))
     }
@@ -173,8 +174,9 @@ impl HttpBasicBuilder {
 
 /// A user-id and password from Basic credentials, decoded as UTF-8.
 ///
-/// `Debug` shows the user-id and hides the password.
-#[derive(Clone, PartialEq, Eq)]
+/// `Debug` shows the user-id and hides the password. There is no `==`:
+/// compare with [`matches`](Self::matches), which takes constant time.
+#[derive(Clone)]
 pub struct BasicCredentials {
     /// `user-id:password`, one allocation for both.
     text: String,
@@ -215,6 +217,8 @@ mod tests {
     use http::Request;
 
     use super::*;
+
+    use http::header::AUTHORIZATION;
 
     fn extract(lines: &[&[u8]]) -> Result<Option<BasicCredentials>, AuthRejection> {
         let mut request = Request::get("/");
@@ -284,6 +288,7 @@ mod tests {
         assert_eq!(basic.challenge().to_string(), r#"Basic realm="a \"quoted\" realm", charset="UTF-8""#);
         assert!(matches!(HttpBasic::new("r\u{e9}alm"), Err(ConfigError::InvalidChallenge(_))));
         assert!(matches!(HttpBasic::new("line\nbreak"), Err(ConfigError::InvalidChallenge(_))));
+        assert!(matches!(HttpBasic::new("tab\there"), Err(ConfigError::InvalidChallenge(_))));
     }
 
     #[test]

@@ -45,12 +45,12 @@
 
 use std::{borrow::Cow, fmt, marker::PhantomData};
 
-use http::{header::AUTHORIZATION, request::Parts};
+use http::request::Parts;
 
 use super::{HttpCredentials, Scheme, SchemeOptions, scheme_handle, shared_builder_methods};
 use crate::{
     AuthErrorKind, AuthRejection, Challenge, ConfigError,
-    parse::{self, SchemeAndCredentials, Single},
+    parse::{self, SchemeAndCredentials},
 };
 
 /// The HTTP Bearer scheme, with an optional bearer format (documentation
@@ -76,10 +76,13 @@ impl fmt::Debug for BearerInner {
 
 scheme_handle!(HttpBearer, BearerInner);
 
+/// The configuration of [`HttpBearer::new`], shared by every such scheme.
+static DEFAULT_BEARER: BearerInner = BearerInner { bearer_format: None, options: SchemeOptions::new() };
+
 impl HttpBearer {
-    /// A Bearer scheme with default options.
-    pub fn new() -> Self {
-        Self::from_inner(BearerInner { bearer_format: None, options: SchemeOptions::default() })
+    /// A Bearer scheme with default options. Allocates nothing.
+    pub const fn new() -> Self {
+        Self::from_static(&DEFAULT_BEARER)
     }
 
     /// A builder for a Bearer scheme.
@@ -111,6 +114,10 @@ impl<M: 'static> Scheme for HttpBearer<M> {
     fn not_authenticated(&self) -> AuthRejection {
         self.inner.options.not_authenticated(AuthErrorKind::Missing, &BEARER)
     }
+
+    fn identity(&self) -> Option<usize> {
+        Some(self.address())
+    }
 }
 
 /// The bare `Bearer` challenge (RFC 6750 §3: no `error` when no credentials
@@ -121,17 +128,11 @@ pub(crate) const BEARER: Challenge = Challenge::known_token("Bearer");
 /// (D6, D7, D10, D18): `Ok(None)` when missing, a `400 invalid_request` when
 /// ambiguous or not a `b64token`.
 pub(crate) fn bearer_token(parts: &Parts) -> Result<Option<SchemeAndCredentials<'_>>, AuthRejection> {
-    let value = match parse::single_header(&parts.headers, &AUTHORIZATION) {
-        Single::Absent => return Ok(None),
-        Single::Duplicate => {
-            return Err(invalid_request("more than one Authorization header", "Multiple Authorization headers"));
-        }
-        Single::One(value) => value,
-    };
-    let split = parse::split_authorization(value.as_bytes());
-    if split.credentials.is_empty() || !split.scheme.eq_ignore_ascii_case(b"bearer") {
+    let split = parse::authorization_for(&parts.headers, "bearer")
+        .map_err(|()| invalid_request("more than one Authorization header", "Multiple Authorization headers"))?;
+    let Some(split) = split.filter(|split| !split.credentials.is_empty()) else {
         return Ok(None);
-    }
+    };
     if !parse::is_b64token(split.credentials) {
         return Err(invalid_request(
             "the bearer token is not a b64token (RFC 6750 section 2.1)",
@@ -184,6 +185,8 @@ mod tests {
     use http::Request;
 
     use super::*;
+
+    use http::header::AUTHORIZATION;
 
     fn extract_with(bearer: &HttpBearer, lines: &[&[u8]]) -> Result<Option<HttpCredentials>, AuthRejection> {
         let mut request = Request::get("/");

@@ -38,17 +38,12 @@
 //! # Ok(()) }
 //! ```
 
-use std::{fmt, marker::PhantomData};
+use std::{borrow::Cow, fmt, marker::PhantomData};
 
-use http::{header::AUTHORIZATION, request::Parts};
+use http::request::Parts;
 
 use super::{Scheme, SchemeOptions, basic::duplicate_authorization, scheme_handle, shared_builder_methods};
-use crate::{
-    AuthErrorKind, AuthRejection, Challenge, ConfigError,
-    challenge::is_token,
-    parse::{self, Single},
-    secret,
-};
+use crate::{AuthErrorKind, AuthRejection, Challenge, ConfigError, challenge::is_token, parse, secret};
 
 /// A generic HTTP authentication scheme, named at build time: Digest
 /// ([`HttpScheme::digest`]) or any other.
@@ -58,7 +53,7 @@ pub struct HttpScheme<M = ()> {
 }
 
 struct HttpInner {
-    scheme: String,
+    scheme: Cow<'static, str>,
     challenge: Challenge,
     options: SchemeOptions,
 }
@@ -71,6 +66,13 @@ impl fmt::Debug for HttpInner {
 
 scheme_handle!(HttpScheme, HttpInner);
 
+/// The configuration of [`HttpScheme::digest`], shared by every such scheme.
+static DIGEST: HttpInner = HttpInner {
+    scheme: Cow::Borrowed("digest"),
+    challenge: Challenge::known_token("Digest"),
+    options: SchemeOptions::new(),
+};
+
 impl HttpScheme {
     /// A scheme named `scheme` (an RFC 9110 token), with default options.
     ///
@@ -81,13 +83,10 @@ impl HttpScheme {
         Self::builder(scheme).build()
     }
 
-    /// HTTP Digest (RFC 7616), checked for its scheme name only.
-    pub fn digest() -> Self {
-        Self::from_inner(HttpInner {
-            scheme: "digest".to_owned(),
-            challenge: Challenge::known_token("Digest"),
-            options: SchemeOptions::default(),
-        })
+    /// HTTP Digest (RFC 7616), checked for its scheme name only. Allocates
+    /// nothing.
+    pub const fn digest() -> Self {
+        Self::from_static(&DIGEST)
     }
 
     /// A builder for a scheme named `scheme`.
@@ -112,20 +111,19 @@ impl<M: 'static> Scheme for HttpScheme<M> {
     type Credentials = HttpCredentials;
 
     fn extract(&self, parts: &Parts) -> Result<Option<HttpCredentials>, AuthRejection> {
-        let value = match parse::single_header(&parts.headers, &AUTHORIZATION) {
-            Single::Absent => return Ok(None),
-            Single::Duplicate => return Err(duplicate_authorization()),
-            Single::One(value) => value,
-        };
-        let split = parse::split_authorization(value.as_bytes());
-        if split.credentials.is_empty() || !split.scheme.eq_ignore_ascii_case(self.inner.scheme.as_bytes()) {
-            return Ok(None);
-        }
-        Ok(Some(HttpCredentials::from_parts(split.scheme, split.credentials)))
+        let split =
+            parse::authorization_for(&parts.headers, &self.inner.scheme).map_err(|()| duplicate_authorization())?;
+        Ok(split
+            .filter(|split| !split.credentials.is_empty())
+            .map(|split| HttpCredentials::from_parts(split.scheme, split.credentials)))
     }
 
     fn not_authenticated(&self) -> AuthRejection {
         self.inner.options.not_authenticated(AuthErrorKind::Missing, &self.inner.challenge)
+    }
+
+    fn identity(&self) -> Option<usize> {
+        Some(self.address())
     }
 }
 
@@ -151,7 +149,7 @@ impl HttpSchemeBuilder {
             return Err(ConfigError::InvalidSchemeName(format!("{:?} is not an RFC 9110 token", self.scheme)));
         }
         let challenge = Challenge::new(parse::title_case(&self.scheme))?;
-        Ok(HttpScheme::from_inner(HttpInner { scheme: self.scheme, challenge, options: self.options }))
+        Ok(HttpScheme::from_inner(HttpInner { scheme: Cow::Owned(self.scheme), challenge, options: self.options }))
     }
 }
 
@@ -161,8 +159,9 @@ impl HttpSchemeBuilder {
 ///
 /// The scheme is kept as the client sent it (`bearer`, `Bearer`, `BEARER`).
 /// Credential bytes outside ASCII are read as ISO-8859-1 (D21). `Debug`
-/// hides the credentials.
-#[derive(Clone, PartialEq, Eq)]
+/// hides the credentials; there is no `==`: compare with
+/// [`credentials_eq`](Self::credentials_eq), which takes constant time.
+#[derive(Clone)]
 pub struct HttpCredentials {
     /// Scheme then credentials, one allocation for both.
     text: String,
@@ -224,6 +223,8 @@ mod tests {
     use http::Request;
 
     use super::*;
+
+    use http::header::AUTHORIZATION;
 
     fn extract(scheme: &HttpScheme, lines: &[&[u8]]) -> Result<Option<HttpCredentials>, AuthRejection> {
         let mut request = Request::get("/");

@@ -118,6 +118,10 @@ impl<M: 'static> Scheme for OAuth2PasswordBearer<M> {
     fn not_authenticated(&self) -> AuthRejection {
         self.inner.options.not_authenticated(AuthErrorKind::Missing, &bearer::BEARER)
     }
+
+    fn identity(&self) -> Option<usize> {
+        Some(self.address())
+    }
 }
 
 /// Builds an [`OAuth2PasswordBearer`].
@@ -163,8 +167,9 @@ impl OAuth2PasswordBearerBuilder {
     }
 }
 
-/// A bearer token, as sent. `Debug` hides it.
-#[derive(Clone, PartialEq, Eq)]
+/// A bearer token, as sent. `Debug` hides it; there is no `==`: compare
+/// with [`ct_eq`](Self::ct_eq), which takes constant time.
+#[derive(Clone)]
 pub struct BearerToken(String);
 
 impl BearerToken {
