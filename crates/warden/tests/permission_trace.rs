@@ -7,43 +7,13 @@
 
 mod support;
 
-use std::{
-    borrow::Cow,
-    sync::{Arc, Mutex},
-};
+use std::sync::{Arc, Mutex};
 
-use axum::{
-    Router,
-    http::{Request, StatusCode},
-    routing::get,
-};
+use axum::{Router, http::Request, routing::get};
 use serde_json::json;
-use warden::permission::{Cx, Deny, Permission, PermissionMeta, RequirePermission, Unresolved, Verdict};
+use warden::permission::{Deny, RequirePermission};
 
-/// Always refuses, with its own message and code.
-struct Typed(&'static str);
-
-impl PermissionMeta for Typed {
-    fn default_status(&self) -> StatusCode {
-        StatusCode::IM_A_TEAPOT
-    }
-
-    fn default_code(&self) -> Option<Cow<'static, str>> {
-        Some("typed".into())
-    }
-
-    fn message(&self) -> Cow<'static, str> {
-        format!("needs {}", self.0).into()
-    }
-}
-
-impl<S: Send + Sync> Permission<S> for Typed {
-    async fn check(&self, _: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
-        Ok(Verdict::Deny(None))
-    }
-}
-
-warden::permission_ops!(Typed);
+use support::Typed;
 
 /// A `MakeWriter` into a shared buffer.
 #[derive(Clone, Default)]

@@ -4,12 +4,9 @@
 
 mod support;
 
-use std::{
-    borrow::Cow,
-    sync::{
-        Arc,
-        atomic::{AtomicUsize, Ordering},
-    },
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
 };
 
 use axum::{
@@ -134,30 +131,7 @@ async fn not_not_is_the_permission_itself() {
     testing::assert_skipped(&!skip(), request(), &()).await;
 }
 
-/// A permission with type defaults and a computed message.
-struct Typed(&'static str);
-
-impl PermissionMeta for Typed {
-    fn default_status(&self) -> StatusCode {
-        StatusCode::IM_A_TEAPOT
-    }
-
-    fn default_code(&self) -> Option<Cow<'static, str>> {
-        Some("typed".into())
-    }
-
-    fn message(&self) -> Cow<'static, str> {
-        format!("needs {}", self.0).into()
-    }
-}
-
-impl<S: Send + Sync> Permission<S> for Typed {
-    async fn check(&self, _: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
-        Ok(Verdict::Deny(None))
-    }
-}
-
-warden::permission_ops!(Typed);
+use support::Typed;
 
 #[tokio::test]
 async fn error_settings_come_from_the_type_the_instance_and_computed_getters() {

@@ -638,10 +638,21 @@ where
     P: Permission<S> + ?Sized,
     S: Send + Sync,
 {
+    let verdict = check_now_nested(permission, cx);
+    finish(permission, cx, verdict)
+}
+
+/// `check_now`, one level deeper in the trace.
+#[inline(always)]
+fn check_now_nested<S, P>(permission: &P, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved>
+where
+    P: Permission<S> + ?Sized,
+    S: Send + Sync,
+{
     cx.enter();
     let verdict = permission.check_now(cx);
     cx.leave();
-    finish(permission, cx, verdict)
+    verdict
 }
 
 /// Checks `permission` at once and returns its verdict as it is (a `Deny`
@@ -653,9 +664,7 @@ where
     P: Permission<S> + ?Sized,
     S: Send + Sync,
 {
-    cx.enter();
-    let verdict = permission.check_now(cx);
-    cx.leave();
+    let verdict = check_now_nested(permission, cx);
     if cx.trace.is_some() {
         let summary = match &verdict {
             Ok(Verdict::Allow | Verdict::Outcome(Outcome::Pass)) => "pass",

@@ -23,6 +23,39 @@ use super::{
     Cx, ErrorConfig, Outcome, Permission, PermissionMeta, Unresolved, Verdict, evaluate, evaluate_now, settings_first,
 };
 
+/// The `with_*` setters of a wrapper with a `config: ErrorConfig` field.
+macro_rules! settings_setters {
+    () => {
+        /// Sets the message.
+        #[must_use]
+        pub fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
+            self.config.message = Some(message.into());
+            self
+        }
+
+        /// Sets the status.
+        #[must_use]
+        pub fn with_status(mut self, status: StatusCode) -> Self {
+            self.config.status = Some(status);
+            self
+        }
+
+        /// Sets the code.
+        #[must_use]
+        pub fn with_code(mut self, code: impl Into<Cow<'static, str>>) -> Self {
+            self.config.code = Some(code.into());
+            self
+        }
+
+        /// Adds a header.
+        #[must_use]
+        pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+            self.config.headers.get_or_insert_with(HeaderMap::new).append(name, value);
+            self
+        }
+    };
+}
+
 /// A permission with its own instance settings; see
 /// [`PermissionExt::with_message`](super::PermissionExt::with_message).
 #[derive(Debug, Clone, Default)]
@@ -42,33 +75,7 @@ impl<P> Configured<P> {
         Self { inner, config }
     }
 
-    /// Sets the message.
-    #[must_use]
-    pub fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
-        self.config.message = Some(message.into());
-        self
-    }
-
-    /// Sets the status.
-    #[must_use]
-    pub fn with_status(mut self, status: StatusCode) -> Self {
-        self.config.status = Some(status);
-        self
-    }
-
-    /// Sets the code.
-    #[must_use]
-    pub fn with_code(mut self, code: impl Into<Cow<'static, str>>) -> Self {
-        self.config.code = Some(code.into());
-        self
-    }
-
-    /// Adds a header.
-    #[must_use]
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.config.headers.get_or_insert_with(HeaderMap::new).append(name, value);
-        self
-    }
+    settings_setters!();
 }
 
 impl<P: PermissionMeta> PermissionMeta for Configured<P> {
@@ -223,33 +230,7 @@ impl<P> WithError<P> {
         Self { inner, config }
     }
 
-    /// Sets the message.
-    #[must_use]
-    pub fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
-        self.config.message = Some(message.into());
-        self
-    }
-
-    /// Sets the status.
-    #[must_use]
-    pub fn with_status(mut self, status: StatusCode) -> Self {
-        self.config.status = Some(status);
-        self
-    }
-
-    /// Sets the code.
-    #[must_use]
-    pub fn with_code(mut self, code: impl Into<Cow<'static, str>>) -> Self {
-        self.config.code = Some(code.into());
-        self
-    }
-
-    /// Adds a header.
-    #[must_use]
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.config.headers.get_or_insert_with(HeaderMap::new).append(name, value);
-        self
-    }
+    settings_setters!();
 }
 
 impl<P: PermissionMeta> PermissionMeta for WithError<P> {

@@ -42,12 +42,11 @@ use std::{fmt, marker::PhantomData};
 
 use http::{HeaderName, request::Parts};
 
-use super::{Scheme, SchemeOptions, scheme_handle, shared_builder_methods};
+use super::{Scheme, SchemeOptions, scheme_handle, secret_text, shared_builder_methods};
 use crate::{
     AuthErrorKind, AuthRejection, Challenge, ConfigError,
     challenge::is_token,
     parse::{self, QueryParam, Single},
-    secret,
 };
 
 /// Where an API key is looked for.
@@ -230,33 +229,10 @@ impl ApiKeyBuilder {
     }
 }
 
-/// An API key as sent. `Debug` hides it; there is no `==`: compare with
-/// [`ct_eq`](Self::ct_eq), which takes constant time.
-#[derive(Clone)]
-pub struct ApiKeyCredentials(String);
-
-impl ApiKeyCredentials {
-    /// The key.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The key, owned.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-
-    /// Compares the key with `expected` in constant time.
-    pub fn ct_eq(&self, expected: &str) -> bool {
-        secret::ct_eq(self.0.as_bytes(), expected.as_bytes())
-    }
-}
-
-impl fmt::Debug for ApiKeyCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("ApiKeyCredentials").field(&secret::REDACTED).finish()
-    }
-}
+secret_text!(
+    /// An API key as sent.
+    ApiKeyCredentials
+);
 
 #[cfg(test)]
 mod tests {

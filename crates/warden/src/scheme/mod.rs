@@ -233,3 +233,40 @@ macro_rules! scheme_handle {
     };
 }
 pub(crate) use scheme_handle;
+
+/// Declares a credential that is one secret string: `as_str`,
+/// `into_string`, a constant-time `ct_eq`, a redacted `Debug`, and no `==`.
+macro_rules! secret_text {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        ///
+        /// `Debug` hides it; there is no `==`: compare with
+        /// [`ct_eq`](Self::ct_eq), which takes constant time.
+        #[derive(Clone)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The value.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The value, owned.
+            pub fn into_string(self) -> String {
+                self.0
+            }
+
+            /// Compares the value with `expected` in constant time.
+            pub fn ct_eq(&self, expected: &str) -> bool {
+                crate::secret::ct_eq(self.0.as_bytes(), expected.as_bytes())
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&crate::secret::REDACTED).finish()
+            }
+        }
+    };
+}
+pub(crate) use secret_text;

@@ -40,8 +40,8 @@ use std::{borrow::Cow, collections::BTreeMap, fmt, marker::PhantomData};
 
 use http::request::Parts;
 
-use super::{Scheme, SchemeOptions, bearer, scheme_handle, shared_builder_methods};
-use crate::{AuthErrorKind, AuthRejection, ConfigError, secret};
+use super::{Scheme, SchemeOptions, bearer, scheme_handle, secret_text, shared_builder_methods};
+use crate::{AuthErrorKind, AuthRejection, ConfigError};
 
 /// The OAuth2 password flow bearer scheme: a token URL, an optional refresh
 /// URL, the scopes it offers, and the [shared options](SchemeOptions).
@@ -167,36 +167,15 @@ impl OAuth2PasswordBearerBuilder {
     }
 }
 
-/// A bearer token, as sent. `Debug` hides it; there is no `==`: compare
-/// with [`ct_eq`](Self::ct_eq), which takes constant time.
-#[derive(Clone)]
-pub struct BearerToken(String);
+secret_text!(
+    /// A bearer token, as sent.
+    BearerToken
+);
 
 impl BearerToken {
     /// Copies a token that passed the `b64token` check (ASCII).
     fn from_ascii(token: &[u8]) -> Self {
         Self(String::from_utf8_lossy(token).into_owned())
-    }
-
-    /// The token.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The token, owned.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-
-    /// Compares the token with `expected` in constant time.
-    pub fn ct_eq(&self, expected: &str) -> bool {
-        secret::ct_eq(self.0.as_bytes(), expected.as_bytes())
-    }
-}
-
-impl fmt::Debug for BearerToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("BearerToken").field(&secret::REDACTED).finish()
     }
 }
 

@@ -44,3 +44,32 @@ pub async fn body(response: axum::response::Response) -> Value {
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     serde_json::from_slice(&bytes).unwrap_or(Value::Null)
 }
+
+/// A permission that always refuses, with type defaults (status 418, code
+/// `typed`) and a message computed from its field.
+pub struct Typed(pub &'static str);
+
+impl warden::permission::PermissionMeta for Typed {
+    fn default_status(&self) -> axum::http::StatusCode {
+        axum::http::StatusCode::IM_A_TEAPOT
+    }
+
+    fn default_code(&self) -> Option<std::borrow::Cow<'static, str>> {
+        Some("typed".into())
+    }
+
+    fn message(&self) -> std::borrow::Cow<'static, str> {
+        format!("needs {}", self.0).into()
+    }
+}
+
+impl<S: Send + Sync> warden::permission::Permission<S> for Typed {
+    async fn check(
+        &self,
+        _: &mut warden::permission::Cx<'_, S>,
+    ) -> Result<warden::permission::Verdict, warden::permission::Unresolved> {
+        Ok(warden::permission::Verdict::Deny(None))
+    }
+}
+
+warden::permission_ops!(Typed);
