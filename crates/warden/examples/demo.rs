@@ -108,17 +108,17 @@
 //! D18); a repeated `Authorization` line, API-key header or query parameter
 //! is a `400` (D10), while a repeated cookie is not (the last one wins).
 
-use std::{net::Ipv4Addr, process::ExitCode};
+mod support;
+
+use std::process::ExitCode;
 
 use axum::{Json, Router, extract::FromRef, routing::get};
 use serde_json::{Value, json};
+use support::{Header, NOT_AUTHENTICATED, Try, with};
 use warden::{ApiKey, Auth, ConfigError, HttpBasic, HttpBearer, HttpCredentials, HttpScheme, RequireAuth};
 
 /// The example's name, for messages.
 const NAME: &str = "demo";
-
-/// The port used when `--port` is not given.
-const DEFAULT_PORT: u16 = 8000;
 
 /// Marker of the Digest scheme, to tell it from the custom one in the state.
 enum Digest {}
@@ -233,26 +233,6 @@ async fn admin_ping(Auth(credentials): Auth<HttpBasic<Admin>>) -> Json<Value> {
     Json(json!({ "ping": "pong", "username": credentials.username() }))
 }
 
-/// What a printed request sends besides the URL.
-#[derive(Debug, Clone, Copy)]
-enum Header {
-    /// `curl -u user:password`: an `Authorization: Basic …` header.
-    Basic(&'static str, &'static str),
-    /// A header sent verbatim (several of one name are all sent).
-    Raw(&'static str, &'static str),
-}
-
-/// A request printed on startup, and the answer it gets (pinned by the tests).
-#[derive(Debug, Clone, Copy)]
-struct Try {
-    /// Appended to the path: `?api_key=…`.
-    query: &'static str,
-    headers: &'static [Header],
-    status: u16,
-    challenge: Option<&'static str>,
-    body: &'static str,
-}
-
 /// A route and its three requests: correct, missing, malformed.
 #[derive(Debug, Clone, Copy)]
 struct Route {
@@ -261,14 +241,8 @@ struct Route {
     tries: [Try; 3],
 }
 
-const NOT_AUTHENTICATED: &str = r#"{"detail":"Not authenticated"}"#;
 const BEARER_INVALID_REQUEST: &str =
     r#"Bearer error="invalid_request", error_description="the bearer token is not a b64token (RFC 6750 section 2.1)""#;
-
-/// A request with `headers` and no query.
-const fn with(headers: &'static [Header], status: u16, challenge: Option<&'static str>, body: &'static str) -> Try {
-    Try { query: "", headers, status, challenge, body }
-}
 
 /// A request with nothing but the URL, answered `401` with `challenge`.
 const fn missing(challenge: &'static str) -> Try {
@@ -361,21 +335,9 @@ const ROUTES: [Route; 9] = [
         path: "/key-query",
         about: r#"API key in the query string: Auth<ApiKey<_>> with ApiKey::query("api_key")"#,
         tries: [
-            Try {
-                query: "?api_key=secret%20key",
-                headers: &[],
-                status: 200,
-                challenge: None,
-                body: r#"{"api_key":"secret key"}"#,
-            },
+            Try { query: "?api_key=secret%20key", ..with(&[], 200, None, r#"{"api_key":"secret key"}"#) },
             missing("APIKey"),
-            Try {
-                query: "?api_key=one&api_key=two",
-                headers: &[],
-                status: 400,
-                challenge: None,
-                body: r#"{"detail":"Multiple API keys"}"#,
-            },
+            Try { query: "?api_key=one&api_key=two", ..with(&[], 400, None, r#"{"detail":"Multiple API keys"}"#) },
         ],
     },
     Route {
@@ -422,130 +384,20 @@ const ROUTES: [Route; 9] = [
     },
 ];
 
-impl Try {
-    /// The curl command for this request to `path` on `base` (`http://127.0.0.1:8000`).
-    fn curl(&self, base: &str, path: &str) -> String {
-        let mut line = "curl -i".to_owned();
-        for header in self.headers {
-            match header {
-                Header::Basic(user, password) => {
-                    line.push_str(" -u ");
-                    line.push_str(&shell_quote(&format!("{user}:{password}")));
-                }
-                Header::Raw(name, value) => {
-                    line.push_str(" -H ");
-                    line.push_str(&shell_quote(&format!("{name}: {value}")));
-                }
-            }
-        }
-        line.push(' ');
-        line.push_str(&shell_quote(&format!("{base}{path}{}", self.query)));
-        line
-    }
-
-    /// The expected answer: status, challenge, body.
-    fn answer(&self) -> String {
-        match self.challenge {
-            Some(challenge) => format!("{}, WWW-Authenticate: {challenge}, {}", self.status, self.body),
-            None => format!("{}, {}", self.status, self.body),
-        }
-    }
-}
-
 /// The requests printed on startup: for every route a heading, then each
 /// request followed by its answer in a comment.
 fn listing(base: &str) -> String {
     let mut text = String::new();
     for route in &ROUTES {
         text.push_str(&format!("\n# {}: {}\n", route.path, route.about));
-        for attempt in &route.tries {
-            text.push_str(&format!("{}\n    # {}\n", attempt.curl(base, route.path), attempt.answer()));
-        }
+        text.push_str(&support::listing(&route.tries, base, route.path));
     }
     text
 }
 
-/// `text` in single quotes for a POSIX shell.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-/// Parses `--port N` / `--port=N`; `Ok(None)` for `--help`.
-fn parse_port(mut args: impl Iterator<Item = String>) -> Result<Option<u16>, String> {
-    let mut port = DEFAULT_PORT;
-    while let Some(arg) = args.next() {
-        let value = match arg.strip_prefix("--port=") {
-            Some(value) => value.to_owned(),
-            None if arg == "--port" => args.next().ok_or("--port needs a value")?,
-            None if arg == "--help" || arg == "-h" => return Ok(None),
-            None => return Err(format!("unknown argument {arg:?}")),
-        };
-        port = value.parse().map_err(|_| format!("invalid port {value:?}"))?;
-    }
-    Ok(Some(port))
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
-    eprintln!("{NAME}: shutting down");
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    let port = match parse_port(std::env::args().skip(1)) {
-        Ok(Some(port)) => port,
-        Ok(None) => {
-            println!("usage: {NAME} [--port N]   (default {DEFAULT_PORT}, listens on 127.0.0.1)");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("{NAME}: {message}\nusage: {NAME} [--port N]");
-            return ExitCode::from(2);
-        }
-    };
-    let app = match app() {
-        Ok(app) => app,
-        Err(error) => {
-            eprintln!("{NAME}: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let listener = match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await {
-        Ok(listener) => listener,
-        Err(error) => {
-            eprintln!("{NAME}: cannot listen on 127.0.0.1:{port}: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let port = listener.local_addr().map_or(port, |address| address.port());
-    let base = format!("http://127.0.0.1:{port}");
-    println!("{NAME}: listening on {base} (Ctrl-C to stop). Try:");
-    print!("{}", listing(&base));
-    if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await {
-        eprintln!("{NAME}: {error}");
-        return ExitCode::FAILURE;
-    }
-    ExitCode::SUCCESS
+    support::serve(NAME, app, "", listing).await
 }
 
 /// Every answer the demo prints, checked against the app, one test per route.
@@ -556,54 +408,30 @@ mod tests {
         http::{Request, header},
     };
     use base64::{Engine as _, engine::general_purpose::STANDARD};
-    use http_body_util::BodyExt as _;
     use tower::ServiceExt as _;
 
-    use super::*;
+    use super::{
+        support::{
+            parse_port, shell_quote,
+            testing::{self, Answer},
+        },
+        *,
+    };
 
-    /// What a client sees.
-    #[derive(Debug)]
-    struct Answer {
-        status: u16,
-        challenges: Vec<String>,
-        content_type: Option<String>,
-        body: Value,
-        /// The body as sent, for the printed answers.
-        raw: String,
+    impl Try {
+        /// The curl command for this request to `path` on `base` (`http://127.0.0.1:8000`).
+        fn curl(&self, base: &str, path: &str) -> String {
+            self.command(base, path)
+        }
     }
 
     async fn get(uri: &str, headers: &[(&str, String)]) -> Answer {
-        let mut request = Request::get(uri);
-        for (name, value) in headers {
-            request = request.header(*name, value);
-        }
-        let response = app().unwrap().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
-        let status = response.status().as_u16();
-        let challenges = response
-            .headers()
-            .get_all(header::WWW_AUTHENTICATE)
-            .iter()
-            .map(|value| value.to_str().unwrap().to_owned())
-            .collect();
-        let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned());
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
-        Answer { status, challenges, content_type, body, raw: String::from_utf8(bytes.to_vec()).unwrap() }
+        testing::get(app().unwrap(), uri, headers).await
     }
 
     /// Sends `attempt` to `path` as curl would.
     async fn send(path: &str, attempt: &Try) -> Answer {
-        let headers: Vec<(&str, String)> = attempt
-            .headers
-            .iter()
-            .map(|header| match *header {
-                Header::Basic(user, password) => {
-                    ("authorization", format!("Basic {}", STANDARD.encode(format!("{user}:{password}"))))
-                }
-                Header::Raw(name, value) => (name, value.to_owned()),
-            })
-            .collect();
-        get(&format!("{path}{}", attempt.query), &headers).await
+        testing::send(app().unwrap(), path, attempt).await
     }
 
     /// Replays the three printed requests of `path` and checks the printed
@@ -744,13 +572,7 @@ mod tests {
     /// The module documentation shows what the demo prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
-        let documented: String = include_str!("demo.rs")
-            .lines()
-            .filter_map(|line| line.strip_prefix("//!"))
-            .skip_while(|line| !line.starts_with(" # /basic"))
-            .take_while(|line| !line.starts_with(" ```"))
-            .map(|line| format!("{}\n", line.strip_prefix(' ').unwrap_or(line)))
-            .collect();
+        let documented = testing::documented(include_str!("demo.rs"));
         assert_eq!(format!("\n{documented}"), listing("http://127.0.0.1:8000"));
     }
 

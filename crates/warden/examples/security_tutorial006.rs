@@ -29,17 +29,17 @@
 //! `johnsecret` with no colon) get the same answer as FastAPI 0.163:
 //! `401 {"detail":"Not authenticated"}` with the challenge.
 
-use std::{net::Ipv4Addr, process::ExitCode};
+mod support;
+
+use std::process::ExitCode;
 
 use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};
+use support::{Header, NOT_AUTHENTICATED, Try, with};
 use warden::{Auth, ConfigError, HttpBasic};
 
 /// The example's name, for messages.
 const NAME: &str = "security_tutorial006";
-
-/// The port used when `--port` is not given.
-const DEFAULT_PORT: u16 = 8000;
 
 /// The realm of the Basic challenge.
 const REALM: &str = "api";
@@ -61,228 +61,52 @@ async fn read_current_user(Auth(credentials): Auth<HttpBasic>) -> Json<Value> {
     Json(json!({ "username": credentials.username(), "password": credentials.password() }))
 }
 
-/// What a printed request sends besides the URL.
-#[derive(Debug, Clone, Copy)]
-enum Header {
-    /// `curl -u user:password`: an `Authorization: Basic …` header.
-    Basic(&'static str, &'static str),
-    /// A header sent verbatim.
-    Raw(&'static str, &'static str),
-}
-
-/// A request printed on startup, and the answer it gets (pinned by the tests).
-#[derive(Debug, Clone, Copy)]
-struct Try {
-    headers: &'static [Header],
-    note: Option<&'static str>,
-    status: u16,
-    challenge: Option<&'static str>,
-    body: &'static str,
-}
-
 /// The Basic challenge every `401` carries.
 const CHALLENGE: &str = r#"Basic realm="api", charset="UTF-8""#;
 
 /// The requests of FastAPI's `tests/test_tutorial/test_security/test_tutorial006.py`.
 const TRIES: [Try; 4] = [
+    with(&[Header::Basic("john", "secret")], 200, None, r#"{"password":"secret","username":"john"}"#),
+    with(&[], 401, Some(CHALLENGE), NOT_AUTHENTICATED),
+    with(&[Header::Raw("Authorization", "Basic notabase64token")], 401, Some(CHALLENGE), NOT_AUTHENTICATED),
     Try {
-        headers: &[Header::Basic("john", "secret")],
-        note: None,
-        status: 200,
-        challenge: None,
-        body: r#"{"password":"secret","username":"john"}"#,
-    },
-    Try {
-        headers: &[],
-        note: None,
-        status: 401,
-        challenge: Some(CHALLENGE),
-        body: r#"{"detail":"Not authenticated"}"#,
-    },
-    Try {
-        headers: &[Header::Raw("Authorization", "Basic notabase64token")],
-        note: None,
-        status: 401,
-        challenge: Some(CHALLENGE),
-        body: r#"{"detail":"Not authenticated"}"#,
-    },
-    Try {
-        headers: &[Header::Raw("Authorization", "Basic am9obnNlY3JldA==")],
         note: Some("johnsecret, no colon"),
-        status: 401,
-        challenge: Some(CHALLENGE),
-        body: r#"{"detail":"Not authenticated"}"#,
+        ..with(&[Header::Raw("Authorization", "Basic am9obnNlY3JldA==")], 401, Some(CHALLENGE), NOT_AUTHENTICATED)
     },
 ];
 
-impl Try {
-    /// The curl command for this request against `base` (`http://127.0.0.1:8000`).
-    fn curl(&self, base: &str) -> String {
-        let mut line = "curl -i".to_owned();
-        for header in self.headers {
-            match header {
-                Header::Basic(user, password) => {
-                    line.push_str(" -u ");
-                    line.push_str(&shell_quote(&format!("{user}:{password}")));
-                }
-                Header::Raw(name, value) => {
-                    line.push_str(" -H ");
-                    line.push_str(&shell_quote(&format!("{name}: {value}")));
-                }
-            }
-        }
-        line.push(' ');
-        line.push_str(&shell_quote(&format!("{base}{PATH}")));
-        line
-    }
-
-    /// The expected answer: status, challenge, body.
-    fn answer(&self) -> String {
-        match self.challenge {
-            Some(challenge) => format!("{}, WWW-Authenticate: {challenge}, {}", self.status, self.body),
-            None => format!("{}, {}", self.status, self.body),
-        }
-    }
-}
-
 /// The requests printed on startup, each followed by its answer in a comment.
 fn listing(base: &str) -> String {
-    let mut text = String::new();
-    for attempt in &TRIES {
-        let note = attempt.note.map(|note| format!("{note} -> ")).unwrap_or_default();
-        text.push_str(&format!("{}\n    # {note}{}\n", attempt.curl(base), attempt.answer()));
-    }
-    text
-}
-
-/// `text` in single quotes for a POSIX shell.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-/// Parses `--port N` / `--port=N`; `Ok(None)` for `--help`.
-fn parse_port(mut args: impl Iterator<Item = String>) -> Result<Option<u16>, String> {
-    let mut port = DEFAULT_PORT;
-    while let Some(arg) = args.next() {
-        let value = match arg.strip_prefix("--port=") {
-            Some(value) => value.to_owned(),
-            None if arg == "--port" => args.next().ok_or("--port needs a value")?,
-            None if arg == "--help" || arg == "-h" => return Ok(None),
-            None => return Err(format!("unknown argument {arg:?}")),
-        };
-        port = value.parse().map_err(|_| format!("invalid port {value:?}"))?;
-    }
-    Ok(Some(port))
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
-    eprintln!("{NAME}: shutting down");
+    support::listing(&TRIES, base, PATH)
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let port = match parse_port(std::env::args().skip(1)) {
-        Ok(Some(port)) => port,
-        Ok(None) => {
-            println!("usage: {NAME} [--port N]   (default {DEFAULT_PORT}, listens on 127.0.0.1)");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("{NAME}: {message}\nusage: {NAME} [--port N]");
-            return ExitCode::from(2);
-        }
-    };
-    let app = match app() {
-        Ok(app) => app,
-        Err(error) => {
-            eprintln!("{NAME}: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let listener = match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await {
-        Ok(listener) => listener,
-        Err(error) => {
-            eprintln!("{NAME}: cannot listen on 127.0.0.1:{port}: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let port = listener.local_addr().map_or(port, |address| address.port());
-    let base = format!("http://127.0.0.1:{port}");
-    println!("{NAME}: listening on {base}{PATH} (Ctrl-C to stop). Try:");
-    print!("{}", listing(&base));
-    if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await {
-        eprintln!("{NAME}: {error}");
-        return ExitCode::FAILURE;
-    }
-    ExitCode::SUCCESS
+    support::serve(NAME, app, PATH, listing).await
 }
 
 /// The cases of FastAPI's `test_tutorial006.py`, with warden's answers.
 #[cfg(test)]
 mod tests {
-    use axum::{
-        body::Body,
-        http::{Request, header},
-    };
     use base64::{Engine as _, engine::general_purpose::STANDARD};
-    use http_body_util::BodyExt as _;
-    use tower::ServiceExt as _;
 
-    use super::*;
+    use super::{
+        support::{
+            parse_port, shell_quote,
+            testing::{self, Answer, basic},
+        },
+        *,
+    };
 
-    /// What a client sees.
-    #[derive(Debug)]
-    struct Answer {
-        status: u16,
-        challenges: Vec<String>,
-        content_type: Option<String>,
-        body: Value,
-        /// The body as sent, for the printed answers.
-        raw: String,
-    }
-
-    fn basic(user: &str, password: &str) -> String {
-        format!("Basic {}", STANDARD.encode(format!("{user}:{password}")))
+    impl Try {
+        /// The curl command for this request against `base` (`http://127.0.0.1:8000`).
+        fn curl(&self, base: &str) -> String {
+            self.command(base, PATH)
+        }
     }
 
     async fn get(headers: &[(&str, &str)]) -> Answer {
-        let mut request = Request::get(PATH);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let response = app().unwrap().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
-        let status = response.status().as_u16();
-        let challenges = response
-            .headers()
-            .get_all(header::WWW_AUTHENTICATE)
-            .iter()
-            .map(|value| value.to_str().unwrap().to_owned())
-            .collect();
-        let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned());
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let raw = String::from_utf8(bytes.to_vec()).unwrap();
-        Answer { status, challenges, content_type, body: serde_json::from_str(&raw).unwrap(), raw }
+        testing::get(app().unwrap(), PATH, headers).await
     }
 
     fn assert_not_authenticated(answer: &Answer) {
@@ -349,16 +173,7 @@ mod tests {
     #[tokio::test]
     async fn printed_requests_get_the_printed_answers() {
         for attempt in &TRIES {
-            let headers: Vec<(&str, String)> = attempt
-                .headers
-                .iter()
-                .map(|header| match *header {
-                    Header::Basic(user, password) => ("authorization", basic(user, password)),
-                    Header::Raw(name, value) => (name, value.to_owned()),
-                })
-                .collect();
-            let headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (*name, value.as_str())).collect();
-            let answer = get(&headers).await;
+            let answer = testing::send(app().unwrap(), PATH, attempt).await;
             let line = attempt.curl("http://127.0.0.1:8000");
             assert_eq!(answer.status, attempt.status, "{line}");
             assert_eq!(answer.challenges, Vec::from_iter(attempt.challenge.map(str::to_owned)), "{line}");
@@ -369,13 +184,7 @@ mod tests {
     /// The module documentation shows what the example prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
-        let documented: String = include_str!("security_tutorial006.rs")
-            .lines()
-            .filter_map(|line| line.strip_prefix("//! "))
-            .skip_while(|line| !line.starts_with("curl "))
-            .take_while(|line| !line.starts_with("```"))
-            .map(|line| format!("{line}\n"))
-            .collect();
+        let documented = testing::documented(include_str!("security_tutorial006.rs"));
         assert_eq!(documented, listing("http://127.0.0.1:8000"));
     }
 
