@@ -26,10 +26,11 @@
 //! # Overview
 //!
 //! * A **scheme** ([`HttpBasic`], [`HttpBearer`], [`HttpScheme`] for Digest
-//!   and any other name, [`ApiKey`] in a header, query or cookie) is a
-//!   configuration value, checked when it is built ([`ConfigError`]) and kept
-//!   in the router state. Each has a module in [`scheme`] with its parsing
-//!   rules, its challenge and a runnable example.
+//!   and any other name, [`ApiKey`] in a header, query or cookie,
+//!   [`OAuth2PasswordBearer`]) is a configuration value, checked when it is
+//!   built ([`ConfigError`]) and kept in the router state. Each has a module
+//!   in [`scheme`] with its parsing rules, its challenge and a runnable
+//!   example.
 //! * [`Auth<S>`] extracts a scheme's credentials; `Option<Auth<S>>` is `None`
 //!   only when they are absent, never when they are malformed.
 //! * [`AuthRejection`] is the one rejection of every scheme: kind, status,
@@ -40,6 +41,9 @@
 //! * [`RequireAuth`] protects every route under a router.
 //! * [`ct_eq`] and [`Secret`] compare passwords and keys in constant time;
 //!   credentials never show in `Debug`.
+//! * [`permission`] composes checks with `&`, `|` and `!`, with
+//!   fastapi-has-permissions' error rules; the
+//!   [guide](_documentation::permissions) walks through it.
 //!
 //! warden matches FastAPI's answers except where FastAPI breaks an RFC; the
 //! [differences](_documentation::differences) are listed with their RFC
