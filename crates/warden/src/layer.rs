@@ -27,19 +27,14 @@
 //! # Ok(()) }
 //! ```
 
-use std::{
-    future::Future,
-    pin::Pin,
-    task::{Context, Poll},
-};
+use std::task::{Context, Poll};
 
 use axum_core::response::{IntoResponse, Response};
 use http::Request;
-use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::{Scheme, extract::Resolved};
+use crate::{Scheme, extract::Resolved, future::ResponseFuture};
 
 /// A [`Layer`] that requires scheme `S` for every request; see the
 /// [module documentation](self).
@@ -78,7 +73,7 @@ where
 {
     type Response = Response;
     type Error = Svc::Error;
-    type Future = MapResponse<Svc::Future>;
+    type Future = ResponseFuture<Svc::Future, Svc::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -91,57 +86,11 @@ where
                 if let Some(identity) = self.scheme.identity() {
                     parts.extensions.insert(Resolved::<S> { identity, credentials });
                 }
-                return MapResponse::inner(self.inner.call(Request::from_parts(parts, body)));
+                return ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body)));
             }
             Ok(None) => self.scheme.not_authenticated(),
             Err(rejection) => rejection,
         };
-        MapResponse::ready(rejection.into_response())
-    }
-}
-
-pin_project! {
-    /// The response future of warden's layers: the inner service's answer
-    /// turned into a [`Response`], or an answer decided before it ran.
-    #[derive(Debug)]
-    pub struct MapResponse<F> {
-        #[pin]
-        state: State<F>,
-    }
-}
-
-pin_project! {
-    #[project = StateProj]
-    #[derive(Debug)]
-    enum State<F> {
-        Inner { #[pin] future: F },
-        Ready { response: Option<Response> },
-    }
-}
-
-impl<F> MapResponse<F> {
-    fn inner(future: F) -> Self {
-        Self { state: State::Inner { future } }
-    }
-
-    fn ready(response: Response) -> Self {
-        Self { state: State::Ready { response: Some(response) } }
-    }
-}
-
-impl<F, R, E> Future for MapResponse<F>
-where
-    F: Future<Output = Result<R, E>>,
-    R: IntoResponse,
-{
-    type Output = Result<Response, E>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
-            StateProj::Inner { future } => future.poll(cx).map_ok(IntoResponse::into_response),
-            StateProj::Ready { response } => Poll::Ready(Ok(response
-                .take()
-                .unwrap_or_else(|| http::StatusCode::INTERNAL_SERVER_ERROR.into_response()))),
-        }
+        ResponseFuture::ready(rejection.into_response())
     }
 }

@@ -58,6 +58,7 @@ pub mod _documentation;
 pub mod challenge;
 mod config;
 mod extract;
+pub mod future;
 pub mod layer;
 mod parse;
 pub mod permission;

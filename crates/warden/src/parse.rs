@@ -224,12 +224,21 @@ pub(crate) fn is_b64token(token: &[u8]) -> bool {
 }
 
 /// Reads header bytes as ISO-8859-1: each byte becomes the character with the
-/// same code point (D21). ASCII input is copied once, without per-byte work.
+/// same code point (D21).
 #[inline]
 pub(crate) fn latin1_to_string(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    push_latin1(&mut text, bytes);
+    text
+}
+
+/// Appends `bytes` read as ISO-8859-1. ASCII, the common case, is copied
+/// whole instead of a character at a time.
+#[inline]
+pub(crate) fn push_latin1(text: &mut String, bytes: &[u8]) {
     match std::str::from_utf8(bytes) {
-        Ok(text) if bytes.is_ascii() => text.to_owned(),
-        _ => bytes.iter().map(|&b| char::from(b)).collect(),
+        Ok(ascii) if ascii.is_ascii() => text.push_str(ascii),
+        _ => text.extend(bytes.iter().map(|&b| char::from(b))),
     }
 }
 

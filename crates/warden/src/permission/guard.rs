@@ -3,9 +3,7 @@
 
 use std::{
     fmt,
-    future::Future,
     marker::PhantomData,
-    pin::Pin,
     sync::Arc,
     task::{Context, Poll},
 };
@@ -15,9 +13,10 @@ use axum_core::{
     response::{IntoResponse, Response},
 };
 use http::{Request, request::Parts};
-use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
+
+use crate::future::ResponseFuture;
 
 use super::{Cx, Outcome, Permission, PermissionMeta, PermissionRejection, Unresolved, evaluate, evaluate_now, render};
 
@@ -202,7 +201,7 @@ where
 {
     type Response = Response;
     type Error = Svc::Error;
-    type Future = GuardFuture<Svc::Future, Svc::Error>;
+    type Future = ResponseFuture<Svc::Future, Svc::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -213,8 +212,8 @@ where
             // Decided here, with no future and no allocation.
             let (mut parts, body) = request.into_parts();
             return match require_now(&*self.permission, &mut parts, &self.state) {
-                Ok(()) => GuardFuture::inner(self.inner.call(Request::from_parts(parts, body))),
-                Err(rejection) => GuardFuture::ready(rejection.into_response()),
+                Ok(()) => ResponseFuture::inner(self.inner.call(Request::from_parts(parts, body))),
+                Err(rejection) => ResponseFuture::ready(rejection.into_response()),
             };
         }
         let permission = Arc::clone(&self.permission);
@@ -222,72 +221,13 @@ where
         // The clone is the one polled ready; keep it for this call (tower's idiom).
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        GuardFuture::boxed(Box::pin(async move {
+        ResponseFuture::boxed(Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             match require(&*permission, &mut parts, &state).await {
                 Ok(()) => inner.call(Request::from_parts(parts, body)).await.map(IntoResponse::into_response),
                 Err(rejection) => Ok(rejection.into_response()),
             }
         }))
-    }
-}
-
-type BoxedResponse<E> = Pin<Box<dyn Future<Output = Result<Response, E>> + Send>>;
-
-pin_project! {
-    /// The response future of [`RequirePermissionService`]: the inner
-    /// service's, an answer decided at once, or the boxed evaluation of a
-    /// permission that awaits.
-    pub struct GuardFuture<F, E> {
-        #[pin]
-        state: GuardState<F, E>,
-    }
-}
-
-pin_project! {
-    #[project = GuardStateProj]
-    enum GuardState<F, E> {
-        Inner { #[pin] future: F },
-        Ready { response: Option<Response> },
-        Boxed { future: BoxedResponse<E> },
-    }
-}
-
-impl<F, E> GuardFuture<F, E> {
-    fn inner(future: F) -> Self {
-        Self { state: GuardState::Inner { future } }
-    }
-
-    fn ready(response: Response) -> Self {
-        Self { state: GuardState::Ready { response: Some(response) } }
-    }
-
-    fn boxed(future: BoxedResponse<E>) -> Self {
-        Self { state: GuardState::Boxed { future } }
-    }
-}
-
-impl<F, E> fmt::Debug for GuardFuture<F, E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GuardFuture").finish_non_exhaustive()
-    }
-}
-
-impl<F, T, E> Future for GuardFuture<F, E>
-where
-    F: Future<Output = Result<T, E>>,
-    T: IntoResponse,
-{
-    type Output = Result<Response, E>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
-            GuardStateProj::Inner { future } => future.poll(cx).map_ok(IntoResponse::into_response),
-            GuardStateProj::Ready { response } => Poll::Ready(Ok(response
-                .take()
-                .unwrap_or_else(|| http::StatusCode::INTERNAL_SERVER_ERROR.into_response()))),
-            GuardStateProj::Boxed { future } => future.as_mut().poll(cx),
-        }
     }
 }
 

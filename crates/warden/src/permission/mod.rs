@@ -48,7 +48,7 @@
 use std::{borrow::Cow, fmt, future::Future};
 
 use axum_core::{
-    extract::{FromRequestParts, OptionalFromRequestParts},
+    extract::FromRequestParts,
     response::{IntoResponse, Response},
 };
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, request::Parts};
@@ -68,8 +68,8 @@ pub use self::{
     compose::{All, Any, Not},
     func::{FnPermission, PermissionFn, from_fn},
     guard::{
-        Guard, GuardFuture, RequirePermission, RequirePermissionService, check, evaluate_root, evaluate_root_now,
-        require, require_now,
+        Guard, RequirePermission, RequirePermissionService, check, evaluate_root, evaluate_root_now, require,
+        require_now,
     },
     policy::{Action, Policy},
     wrappers::Configured,
@@ -528,7 +528,8 @@ impl<'a, S> Cx<'a, S> {
         self.parts.headers.get(name)
     }
 
-    /// Extracts an input the way a handler argument is extracted.
+    /// Extracts an input the way a handler argument is extracted; an
+    /// optional one as `cx.extract::<Option<E>>()`.
     ///
     /// # Errors
     ///
@@ -539,19 +540,6 @@ impl<'a, S> Cx<'a, S> {
         E::Rejection: IntoResponse,
     {
         E::from_request_parts(self.parts, self.state).await.map_err(Unresolved::new)
-    }
-
-    /// Extracts an optional input (`Option<E>`).
-    ///
-    /// # Errors
-    ///
-    /// The extractor's rejection, as [`Unresolved`].
-    pub async fn extract_optional<E>(&mut self) -> Result<Option<E>, Unresolved>
-    where
-        E: OptionalFromRequestParts<S>,
-        E::Rejection: IntoResponse,
-    {
-        <E as OptionalFromRequestParts<S>>::from_request_parts(self.parts, self.state).await.map_err(Unresolved::new)
     }
 
     /// One level deeper in the tree (counted only for the trace).

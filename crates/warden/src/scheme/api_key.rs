@@ -236,16 +236,10 @@ secret_text!(
 
 #[cfg(test)]
 mod tests {
-    use http::Request;
-
     use super::*;
 
     fn extract(scheme: &ApiKey, uri: &str, headers: &[(&str, &[u8])]) -> Result<Option<String>, AuthRejection> {
-        let mut request = Request::get(uri);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let (parts, ()) = request.body(()).unwrap().into_parts();
+        let parts = super::super::test_parts(uri, headers);
         Ok(scheme.extract(&parts)?.map(ApiKeyCredentials::into_string))
     }
 

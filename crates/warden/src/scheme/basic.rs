@@ -214,18 +214,10 @@ impl fmt::Debug for BasicCredentials {
 
 #[cfg(test)]
 mod tests {
-    use http::Request;
-
     use super::*;
 
-    use http::header::AUTHORIZATION;
-
     fn extract(lines: &[&[u8]]) -> Result<Option<BasicCredentials>, AuthRejection> {
-        let mut request = Request::get("/");
-        for line in lines {
-            request = request.header(AUTHORIZATION, *line);
-        }
-        let (parts, ()) = request.body(()).unwrap().into_parts();
+        let parts = super::super::authorization_parts(lines);
         HttpBasic::new("api").unwrap().extract(&parts)
     }
 

@@ -182,18 +182,10 @@ impl HttpBearerBuilder {
 
 #[cfg(test)]
 mod tests {
-    use http::Request;
-
     use super::*;
 
-    use http::header::AUTHORIZATION;
-
     fn extract_with(bearer: &HttpBearer, lines: &[&[u8]]) -> Result<Option<HttpCredentials>, AuthRejection> {
-        let mut request = Request::get("/");
-        for line in lines {
-            request = request.header(AUTHORIZATION, *line);
-        }
-        let (parts, ()) = request.body(()).unwrap().into_parts();
+        let parts = super::super::authorization_parts(lines);
         bearer.extract(&parts)
     }
 

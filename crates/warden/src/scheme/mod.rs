@@ -270,3 +270,21 @@ macro_rules! secret_text {
     };
 }
 pub(crate) use secret_text;
+
+/// Request parts for the schemes' unit tests: `GET uri` with `headers`, in
+/// order, duplicates kept.
+#[cfg(test)]
+pub(crate) fn test_parts(uri: &str, headers: &[(&str, &[u8])]) -> Parts {
+    let mut request = http::Request::get(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.body(()).unwrap_or_default().into_parts().0
+}
+
+/// [`test_parts`] with one `Authorization` line per item of `lines`.
+#[cfg(test)]
+pub(crate) fn authorization_parts(lines: &[&[u8]]) -> Parts {
+    let headers: Vec<(&str, &[u8])> = lines.iter().map(|line| ("authorization", *line)).collect();
+    test_parts("/", &headers)
+}

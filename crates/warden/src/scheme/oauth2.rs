@@ -181,16 +181,10 @@ impl BearerToken {
 
 #[cfg(test)]
 mod tests {
-    use http::{Request, header::AUTHORIZATION};
-
     use super::*;
 
     fn extract(lines: &[&[u8]]) -> Result<Option<String>, AuthRejection> {
-        let mut request = Request::get("/");
-        for line in lines {
-            request = request.header(AUTHORIZATION, *line);
-        }
-        let (parts, ()) = request.body(()).unwrap().into_parts();
+        let parts = super::super::authorization_parts(lines);
         Ok(OAuth2PasswordBearer::new("token").unwrap().extract(&parts)?.map(BearerToken::into_string))
     }
 
