@@ -59,8 +59,14 @@ pub mod challenge;
 mod config;
 mod extract;
 pub mod future;
+#[cfg(feature = "jwks")]
+pub mod jwks;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 pub mod layer;
 mod parse;
+#[cfg(feature = "password")]
+pub mod password;
 pub mod permission;
 pub mod rejection;
 pub mod responder;

@@ -1,0 +1,1 @@
+//! JWK sets fetched from a URL, cached as `Cache-Control` allows, and OpenID Connect discovery.

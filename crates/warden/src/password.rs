@@ -1,0 +1,1 @@
+//! Password hashing with argon2, and a constant-time path for unknown users.
