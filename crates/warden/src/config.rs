@@ -24,8 +24,13 @@ pub enum ConfigError {
     InvalidKeyName(String),
     /// An authentication scheme name that is empty or not an RFC 9110 token.
     InvalidSchemeName(String),
-    /// A URL a scheme documents (an OAuth2 token URL) that is empty.
+    /// A URL a scheme documents (an OAuth2 token URL) that is empty or
+    /// contains whitespace or control characters.
     InvalidUrl(String),
+    /// OAuth2 flows that cannot be documented: two flows of the same kind.
+    InvalidFlow(String),
+    /// A scope name that is not an RFC 6749 §3.3 `scope-token`.
+    InvalidScope(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -35,6 +40,8 @@ impl fmt::Display for ConfigError {
             Self::InvalidKeyName(why) => write!(f, "invalid api key name: {why}"),
             Self::InvalidSchemeName(why) => write!(f, "invalid scheme name: {why}"),
             Self::InvalidUrl(why) => write!(f, "invalid url: {why}"),
+            Self::InvalidFlow(why) => write!(f, "invalid oauth2 flows: {why}"),
+            Self::InvalidScope(why) => write!(f, "invalid scope: {why}"),
         }
     }
 }

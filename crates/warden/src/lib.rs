@@ -71,7 +71,9 @@ pub mod permission;
 pub mod rejection;
 pub mod responder;
 pub mod scheme;
+pub mod scopes;
 mod secret;
+pub mod verify;
 
 pub use crate::{
     challenge::Challenge,
@@ -82,7 +84,9 @@ pub use crate::{
     responder::{ProblemJson, RejectionResponder, RejectionResponderLayer},
     scheme::{
         ApiKey, ApiKeyCredentials, ApiKeyLocation, BasicCredentials, BearerToken, HttpBasic, HttpBearer,
-        HttpCredentials, HttpScheme, OAuth2PasswordBearer, Scheme,
+        HttpCredentials, HttpScheme, OAuth2, OAuth2AuthorizationCodeBearer, OAuth2ClientCredentialsBearer,
+        OAuth2PasswordBearer, OpenIdConnect, Scheme,
     },
     secret::{Secret, ct_eq},
+    verify::Security,
 };

@@ -6,7 +6,8 @@
 //! | [`HttpBearer`] | [`bearer`] | [`HttpCredentials`] | `Bearer` |
 //! | [`HttpScheme`] (Digest or any other name) | [`http_scheme`] | [`HttpCredentials`] | the title-cased name: `Digest`, `Custom-Scheme` |
 //! | [`ApiKey`] in a header, query or cookie | [`api_key`] | [`ApiKeyCredentials`] | `APIKey` |
-//! | [`OAuth2PasswordBearer`] | [`oauth2`] | [`BearerToken`] | `Bearer` |
+//! | [`OAuth2PasswordBearer`], [`OAuth2AuthorizationCodeBearer`], [`OAuth2ClientCredentialsBearer`], [`OAuth2`] | [`oauth2`] | [`BearerToken`] | `Bearer` |
+//! | [`OpenIdConnect`] | [`openid_connect`] | [`BearerToken`] | `Bearer` |
 //!
 //! A scheme is a configuration value. Handlers receive its credentials
 //! through [`Auth<S>`](crate::Auth), which finds the scheme in the router
@@ -36,13 +37,18 @@ pub mod basic;
 pub mod bearer;
 pub mod http_scheme;
 pub mod oauth2;
+pub mod openid_connect;
 
 pub use self::{
     api_key::{ApiKey, ApiKeyCredentials, ApiKeyLocation},
     basic::{BasicCredentials, HttpBasic},
     bearer::HttpBearer,
     http_scheme::{HttpCredentials, HttpScheme},
-    oauth2::{BearerToken, OAuth2PasswordBearer},
+    oauth2::{
+        BearerToken, OAuth2, OAuth2AuthorizationCodeBearer, OAuth2ClientCredentialsBearer, OAuth2Flow,
+        OAuth2PasswordBearer,
+    },
+    openid_connect::OpenIdConnect,
 };
 
 /// An authentication scheme: how to find credentials in a request and how to

@@ -1,16 +1,29 @@
 //! OAuth2 bearer schemes (RFC 6749, RFC 6750).
 //!
-//! [`OAuth2PasswordBearer`] is FastAPI's `OAuth2PasswordBearer`: the client
-//! gets a token from the token URL with the password flow, and sends it as
-//! `Authorization: Bearer <token>`. The token URL, refresh URL and scopes are
-//! documentation for OpenAPI clients; the extraction follows the bearer rules
-//! of every bearer scheme:
+//! Every OAuth2 scheme extracts a bearer token from `Authorization: Bearer
+//! <token>`; they differ only in the flows they document for OpenAPI
+//! clients (where to get a token, which scopes exist):
+//!
+//! | scheme | FastAPI | flow |
+//! | --- | --- | --- |
+//! | [`OAuth2PasswordBearer`] | `OAuth2PasswordBearer` | password: token URL, refresh URL, scopes |
+//! | [`OAuth2AuthorizationCodeBearer`] | `OAuth2AuthorizationCodeBearer` | authorization code: authorization URL, token URL, refresh URL, scopes |
+//! | [`OAuth2ClientCredentialsBearer`] | none (asked for since 2020) | client credentials: token URL, refresh URL, scopes |
+//! | [`OAuth2`] | `OAuth2(flows=…)` | any set of [`OAuth2Flow`]s, implicit included, or none |
+//!
+//! [`OpenIdConnect`](super::OpenIdConnect) extracts the same token. The
+//! extraction follows the bearer rules of every bearer scheme (D6, D7, D8,
+//! D10, D18):
 //!
 //! | request | answer |
 //! | --- | --- |
 //! | `Authorization: Bearer tok` (any case of `Bearer`) | the token `tok` |
-//! | no `Authorization`, an empty one, another scheme, `Bearer` alone (D7) | **missing**: `401`, `WWW-Authenticate: Bearer` (`None` when optional) |
+//! | no `Authorization`, an empty one, another scheme, `Bearer` alone (D7, D8) | **missing**: `401`, `WWW-Authenticate: Bearer` (`None` when optional) |
 //! | a token that is not a `b64token` (D6), two `Authorization` lines (D10) | `400`, `Bearer error="invalid_request", …` |
+//!
+//! A scheme only extracts the token. To check it (a signature, an expiry,
+//! the scopes a route needs), see [`Verified`](crate::Security) and
+//! [`scopes`](crate::scopes).
 //!
 //! # Example
 //!
@@ -35,6 +48,24 @@
 //! assert_eq!(app.oneshot(request).await?.status(), 200);
 //! # Ok(()) }
 //! ```
+//!
+//! A scheme with other flows:
+//!
+//! ```
+//! use warden::scheme::oauth2::{OAuth2, OAuth2Flow, OAuth2ClientCredentialsBearer, FlowKind};
+//!
+//! # fn main() -> Result<(), warden::ConfigError> {
+//! let machines = OAuth2ClientCredentialsBearer::builder("https://auth.example.com/token")
+//!     .scope("reports:read", "Read reports")
+//!     .build()?;
+//! assert_eq!(machines.flows()[0].kind(), FlowKind::ClientCredentials);
+//!
+//! let implicit = OAuth2::builder()
+//!     .flow(OAuth2Flow::implicit("https://example.com/authorize").scope("read", "Read access"))
+//!     .build()?;
+//! assert_eq!(implicit.flows()[0].authorization_url(), Some("https://example.com/authorize"));
+//! # Ok(()) }
+//! ```
 
 use std::{borrow::Cow, collections::BTreeMap, fmt, marker::PhantomData};
 
@@ -43,127 +74,387 @@ use http::request::Parts;
 use super::{Scheme, SchemeOptions, bearer, scheme_handle, secret_text, shared_builder_methods};
 use crate::{AuthErrorKind, AuthRejection, ConfigError};
 
-/// The OAuth2 password flow bearer scheme: a token URL, an optional refresh
-/// URL, the scopes it offers, and the [shared options](SchemeOptions).
-pub struct OAuth2PasswordBearer<M = ()> {
-    inner: &'static PasswordInner,
-    marker: PhantomData<fn() -> M>,
+/// The kind of an OAuth2 flow (OpenAPI's `flows` object, RFC 6749 §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FlowKind {
+    /// Implicit grant (RFC 6749 §4.2): an authorization URL.
+    Implicit,
+    /// Resource owner password credentials (RFC 6749 §4.3): a token URL.
+    Password,
+    /// Client credentials (RFC 6749 §4.4): a token URL.
+    ClientCredentials,
+    /// Authorization code (RFC 6749 §4.1): an authorization URL and a token URL.
+    AuthorizationCode,
 }
 
-struct PasswordInner {
-    token_url: Cow<'static, str>,
-    refresh_url: Option<Cow<'static, str>>,
-    scopes: BTreeMap<Cow<'static, str>, Cow<'static, str>>,
-    options: SchemeOptions,
-}
-
-impl fmt::Debug for PasswordInner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OAuth2PasswordBearer")
-            .field("token_url", &self.token_url)
-            .field("refresh_url", &self.refresh_url)
-            .field("scopes", &self.scopes)
-            .field("options", &self.options)
-            .finish()
-    }
-}
-
-scheme_handle!(OAuth2PasswordBearer, PasswordInner);
-
-impl OAuth2PasswordBearer {
-    /// A scheme whose tokens come from `token_url`.
-    ///
-    /// # Errors
-    ///
-    /// [`ConfigError::InvalidUrl`] when the URL is empty.
-    pub fn new(token_url: impl Into<Cow<'static, str>>) -> Result<Self, ConfigError> {
-        Self::builder(token_url).build()
-    }
-
-    /// A builder for a scheme whose tokens come from `token_url`.
-    pub fn builder(token_url: impl Into<Cow<'static, str>>) -> OAuth2PasswordBearerBuilder {
-        OAuth2PasswordBearerBuilder {
-            token_url: token_url.into(),
-            refresh_url: None,
-            scopes: BTreeMap::new(),
-            options: SchemeOptions::default(),
+impl FlowKind {
+    /// The flow's name in an OpenAPI `flows` object: `implicit`, `password`,
+    /// `clientCredentials`, `authorizationCode`.
+    pub const fn openapi_name(self) -> &'static str {
+        match self {
+            Self::Implicit => "implicit",
+            Self::Password => "password",
+            Self::ClientCredentials => "clientCredentials",
+            Self::AuthorizationCode => "authorizationCode",
         }
     }
 }
 
-impl<M> OAuth2PasswordBearer<M> {
-    /// The token URL.
-    pub fn token_url(&self) -> &str {
-        &self.inner.token_url
-    }
-
-    /// The refresh URL, if any.
-    pub fn refresh_url(&self) -> Option<&str> {
-        self.inner.refresh_url.as_deref()
-    }
-
-    /// The scopes offered, with their descriptions, sorted by name.
-    pub fn scopes(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.inner.scopes.iter().map(|(name, description)| (&**name, &**description))
-    }
-}
-
-impl<M: 'static> Scheme for OAuth2PasswordBearer<M> {
-    type Credentials = BearerToken;
-
-    fn extract(&self, parts: &Parts) -> Result<Option<BearerToken>, AuthRejection> {
-        Ok(bearer::bearer_token(parts)?.map(|split| BearerToken::from_ascii(split.credentials)))
-    }
-
-    fn not_authenticated(&self) -> AuthRejection {
-        self.inner.options.not_authenticated(AuthErrorKind::Missing, &bearer::BEARER)
-    }
-
-    fn identity(&self) -> Option<usize> {
-        Some(self.address())
-    }
-}
-
-/// Builds an [`OAuth2PasswordBearer`].
-#[derive(Debug)]
-#[must_use]
-pub struct OAuth2PasswordBearerBuilder {
-    token_url: Cow<'static, str>,
+/// One OAuth2 flow: where a client gets a token, and the scopes on offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuth2Flow {
+    kind: FlowKind,
+    authorization_url: Option<Cow<'static, str>>,
+    token_url: Option<Cow<'static, str>>,
     refresh_url: Option<Cow<'static, str>>,
     scopes: BTreeMap<Cow<'static, str>, Cow<'static, str>>,
-    options: SchemeOptions,
 }
 
-impl OAuth2PasswordBearerBuilder {
-    shared_builder_methods!();
+impl OAuth2Flow {
+    fn new(
+        kind: FlowKind,
+        authorization_url: Option<Cow<'static, str>>,
+        token_url: Option<Cow<'static, str>>,
+    ) -> Self {
+        Self { kind, authorization_url, token_url, refresh_url: None, scopes: BTreeMap::new() }
+    }
 
-    /// The URL where a token can be refreshed.
+    /// An implicit flow, authorizing at `authorization_url`.
+    pub fn implicit(authorization_url: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(FlowKind::Implicit, Some(authorization_url.into()), None)
+    }
+
+    /// A password flow, with tokens from `token_url`.
+    pub fn password(token_url: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(FlowKind::Password, None, Some(token_url.into()))
+    }
+
+    /// A client-credentials flow, with tokens from `token_url`.
+    pub fn client_credentials(token_url: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(FlowKind::ClientCredentials, None, Some(token_url.into()))
+    }
+
+    /// An authorization-code flow: the user authorizes at
+    /// `authorization_url`, the client exchanges the code at `token_url`.
+    pub fn authorization_code(
+        authorization_url: impl Into<Cow<'static, str>>,
+        token_url: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(FlowKind::AuthorizationCode, Some(authorization_url.into()), Some(token_url.into()))
+    }
+
+    /// Sets the URL where tokens are refreshed.
+    #[must_use]
     pub fn refresh_url(mut self, url: impl Into<Cow<'static, str>>) -> Self {
         self.refresh_url = Some(url.into());
         self
     }
 
     /// Offers `scope`, described by `description`.
+    #[must_use]
     pub fn scope(mut self, scope: impl Into<Cow<'static, str>>, description: impl Into<Cow<'static, str>>) -> Self {
         self.scopes.insert(scope.into(), description.into());
         self
     }
 
-    /// Checks the URLs and builds the scheme.
+    /// The kind of flow.
+    pub fn kind(&self) -> FlowKind {
+        self.kind
+    }
+
+    /// The authorization URL (implicit and authorization-code flows).
+    pub fn authorization_url(&self) -> Option<&str> {
+        self.authorization_url.as_deref()
+    }
+
+    /// The token URL (password, client-credentials and authorization-code flows).
+    pub fn token_url(&self) -> Option<&str> {
+        self.token_url.as_deref()
+    }
+
+    /// The refresh URL, if any.
+    pub fn refresh_url_str(&self) -> Option<&str> {
+        self.refresh_url.as_deref()
+    }
+
+    /// The scopes offered, with their descriptions, sorted by name.
+    pub fn scopes(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.scopes.iter().map(|(name, description)| (&**name, &**description))
+    }
+
+    /// Checks the URLs and scope names.
+    fn validate(&self) -> Result<(), ConfigError> {
+        let urls = [&self.authorization_url, &self.token_url, &self.refresh_url];
+        for url in urls.into_iter().flatten() {
+            check_url(url)?;
+        }
+        for scope in self.scopes.keys() {
+            crate::scopes::check_scope_token(scope)?;
+        }
+        Ok(())
+    }
+}
+
+/// A URL an OAuth2 or OpenID Connect scheme documents must be non-empty and
+/// hold no whitespace or control characters (RFC 3986 has none).
+pub(crate) fn check_url(url: &str) -> Result<(), ConfigError> {
+    if url.is_empty() {
+        return Err(ConfigError::InvalidUrl("an OAuth2 or OpenID Connect URL cannot be empty".to_owned()));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(ConfigError::InvalidUrl(format!("{url:?} contains whitespace or control characters")));
+    }
+    Ok(())
+}
+
+/// The configuration every OAuth2 scheme shares.
+struct OAuth2Inner {
+    /// At most one flow of each kind, in [`FlowKind`] order.
+    flows: Vec<OAuth2Flow>,
+    options: SchemeOptions,
+}
+
+impl fmt::Debug for OAuth2Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuth2").field("flows", &self.flows).field("options", &self.options).finish()
+    }
+}
+
+/// Declares an OAuth2 scheme handle: the struct, its accessors, and its
+/// [`Scheme`] implementation (a bearer token, `Bearer` when missing).
+macro_rules! oauth2_scheme {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        pub struct $name<M = ()> {
+            inner: &'static OAuth2Inner,
+            marker: PhantomData<fn() -> M>,
+        }
+
+        scheme_handle!($name, OAuth2Inner);
+
+        impl<M> $name<M> {
+            /// The flows this scheme documents.
+            pub fn flows(&self) -> &[OAuth2Flow] {
+                &self.inner.flows
+            }
+
+            /// The flow of `kind`, if the scheme has one.
+            pub fn flow(&self, kind: FlowKind) -> Option<&OAuth2Flow> {
+                self.inner.flows.iter().find(|flow| flow.kind == kind)
+            }
+        }
+
+        impl<M: 'static> Scheme for $name<M> {
+            type Credentials = BearerToken;
+
+            fn extract(&self, parts: &Parts) -> Result<Option<BearerToken>, AuthRejection> {
+                Ok(bearer::bearer_token(parts)?.map(|split| BearerToken::from_ascii(split.credentials)))
+            }
+
+            fn not_authenticated(&self) -> AuthRejection {
+                self.inner.options.not_authenticated(AuthErrorKind::Missing, &bearer::BEARER)
+            }
+
+            fn identity(&self) -> Option<usize> {
+                Some(self.address())
+            }
+        }
+
+        impl OAuth2Builder<$name> {
+            /// Checks the flows and builds the scheme.
+            ///
+            /// # Errors
+            ///
+            /// [`ConfigError::InvalidUrl`] for an empty URL or one with whitespace,
+            /// [`ConfigError::InvalidScope`] for a scope name that is not an RFC 6749
+            /// `scope-token`, [`ConfigError::InvalidFlow`] for two flows of one kind.
+            pub fn build(self) -> Result<$name, ConfigError> {
+                self.finish().map($name::from_inner)
+            }
+        }
+    };
+}
+
+oauth2_scheme!(
+    /// OAuth2 with the password flow (FastAPI's `OAuth2PasswordBearer`): the
+    /// client posts a username and password to the token URL (see
+    /// [`OAuth2PasswordRequestForm`](crate::form::OAuth2PasswordRequestForm))
+    /// and sends the token it gets back as `Authorization: Bearer <token>`.
+    OAuth2PasswordBearer
+);
+
+oauth2_scheme!(
+    /// OAuth2 with the authorization-code flow (FastAPI's
+    /// `OAuth2AuthorizationCodeBearer`).
+    OAuth2AuthorizationCodeBearer
+);
+
+oauth2_scheme!(
+    /// OAuth2 with the client-credentials flow (RFC 6749 §4.4), for
+    /// machine-to-machine clients.
+    OAuth2ClientCredentialsBearer
+);
+
+oauth2_scheme!(
+    /// OAuth2 with any set of flows, implicit included, or none at all
+    /// (FastAPI's `OAuth2` base class). Unlike FastAPI's, it extracts a
+    /// bearer token, not the raw `Authorization` value (D8).
+    OAuth2
+);
+
+impl OAuth2PasswordBearer {
+    /// A scheme whose tokens come from `token_url`.
     ///
     /// # Errors
     ///
-    /// [`ConfigError::InvalidUrl`] when the token URL or the refresh URL is empty.
-    pub fn build(self) -> Result<OAuth2PasswordBearer, ConfigError> {
-        if self.token_url.is_empty() || self.refresh_url.as_deref() == Some("") {
-            return Err(ConfigError::InvalidUrl("an OAuth2 token or refresh URL cannot be empty".to_owned()));
+    /// [`ConfigError::InvalidUrl`] when the URL is empty or holds whitespace.
+    pub fn new(token_url: impl Into<Cow<'static, str>>) -> Result<Self, ConfigError> {
+        Self::builder(token_url).build()
+    }
+
+    /// A builder for a scheme whose tokens come from `token_url`.
+    pub fn builder(token_url: impl Into<Cow<'static, str>>) -> OAuth2Builder<Self> {
+        OAuth2Builder::single(OAuth2Flow::password(token_url))
+    }
+}
+
+impl<M> OAuth2PasswordBearer<M> {
+    /// The token URL.
+    pub fn token_url(&self) -> &str {
+        self.flows().first().and_then(OAuth2Flow::token_url).unwrap_or_default()
+    }
+
+    /// The refresh URL, if any.
+    pub fn refresh_url(&self) -> Option<&str> {
+        self.flows().first().and_then(OAuth2Flow::refresh_url_str)
+    }
+
+    /// The scopes offered, with their descriptions, sorted by name.
+    pub fn scopes(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.flows().iter().flat_map(OAuth2Flow::scopes)
+    }
+}
+
+impl OAuth2AuthorizationCodeBearer {
+    /// A scheme where users authorize at `authorization_url` and clients
+    /// exchange the code at `token_url`.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidUrl`] when a URL is empty or holds whitespace.
+    pub fn new(
+        authorization_url: impl Into<Cow<'static, str>>,
+        token_url: impl Into<Cow<'static, str>>,
+    ) -> Result<Self, ConfigError> {
+        Self::builder(authorization_url, token_url).build()
+    }
+
+    /// A builder; see [`new`](Self::new).
+    pub fn builder(
+        authorization_url: impl Into<Cow<'static, str>>,
+        token_url: impl Into<Cow<'static, str>>,
+    ) -> OAuth2Builder<Self> {
+        OAuth2Builder::single(OAuth2Flow::authorization_code(authorization_url, token_url))
+    }
+}
+
+impl OAuth2ClientCredentialsBearer {
+    /// A scheme whose clients get tokens from `token_url` with their own
+    /// credentials.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidUrl`] when the URL is empty or holds whitespace.
+    pub fn new(token_url: impl Into<Cow<'static, str>>) -> Result<Self, ConfigError> {
+        Self::builder(token_url).build()
+    }
+
+    /// A builder; see [`new`](Self::new).
+    pub fn builder(token_url: impl Into<Cow<'static, str>>) -> OAuth2Builder<Self> {
+        OAuth2Builder::single(OAuth2Flow::client_credentials(token_url))
+    }
+}
+
+impl OAuth2 {
+    /// A builder with no flows; add them with [`OAuth2Builder::flow`].
+    pub fn builder() -> OAuth2Builder<Self> {
+        OAuth2Builder { flows: Vec::new(), options: SchemeOptions::default(), scheme: PhantomData }
+    }
+}
+
+/// Builds an OAuth2 scheme of type `T`.
+#[must_use]
+pub struct OAuth2Builder<T> {
+    flows: Vec<OAuth2Flow>,
+    options: SchemeOptions,
+    scheme: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for OAuth2Builder<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuth2Builder").field("flows", &self.flows).field("options", &self.options).finish()
+    }
+}
+
+impl<T> OAuth2Builder<T> {
+    shared_builder_methods!();
+
+    fn single(flow: OAuth2Flow) -> Self {
+        Self { flows: vec![flow], options: SchemeOptions::default(), scheme: PhantomData }
+    }
+
+    /// The flow a single-flow builder configures.
+    fn only_flow(mut self, change: impl FnOnce(OAuth2Flow) -> OAuth2Flow) -> Self {
+        if let Some(flow) = self.flows.pop() {
+            self.flows.push(change(flow));
         }
-        Ok(OAuth2PasswordBearer::from_inner(PasswordInner {
-            token_url: self.token_url,
-            refresh_url: self.refresh_url,
-            scopes: self.scopes,
-            options: self.options,
-        }))
+        self
+    }
+}
+
+impl<T> OAuth2Builder<T> {
+    /// Sorts and checks the flows.
+    fn finish(mut self) -> Result<OAuth2Inner, ConfigError> {
+        self.flows.sort_by_key(OAuth2Flow::kind);
+        if let Some(pair) = self.flows.windows(2).find(|pair| pair[0].kind == pair[1].kind) {
+            return Err(ConfigError::InvalidFlow(format!("two {} flows", pair[0].kind.openapi_name())));
+        }
+        for flow in &self.flows {
+            flow.validate()?;
+        }
+        Ok(OAuth2Inner { flows: self.flows, options: self.options })
+    }
+}
+
+/// The single-flow schemes: the password, authorization-code and
+/// client-credentials bearers.
+macro_rules! single_flow_builder {
+    ($($scheme:ident),*) => {$(
+        impl OAuth2Builder<$scheme> {
+            /// Sets the URL where tokens are refreshed.
+            pub fn refresh_url(self, url: impl Into<Cow<'static, str>>) -> Self {
+                self.only_flow(|flow| flow.refresh_url(url))
+            }
+
+            /// Offers `scope`, described by `description`.
+            pub fn scope(
+                self,
+                scope: impl Into<Cow<'static, str>>,
+                description: impl Into<Cow<'static, str>>,
+            ) -> Self {
+                self.only_flow(|flow| flow.scope(scope, description))
+            }
+        }
+    )*};
+}
+
+single_flow_builder!(OAuth2PasswordBearer, OAuth2AuthorizationCodeBearer, OAuth2ClientCredentialsBearer);
+
+impl OAuth2Builder<OAuth2> {
+    /// Adds a flow; at most one of each [`FlowKind`].
+    pub fn flow(mut self, flow: OAuth2Flow) -> Self {
+        self.flows.push(flow);
+        self
     }
 }
 
@@ -174,7 +465,7 @@ secret_text!(
 
 impl BearerToken {
     /// Copies a token that passed the `b64token` check (ASCII).
-    fn from_ascii(token: &[u8]) -> Self {
+    pub(crate) fn from_ascii(token: &[u8]) -> Self {
         Self(String::from_utf8_lossy(token).into_owned())
     }
 }

@@ -1,0 +1,80 @@
+//! The verified-token cache: a bounded map from a whole token to its claims.
+
+use std::{fmt, sync::Arc};
+
+use super::Algorithm;
+
+/// Tokens longer than this are verified every time, never kept.
+pub(crate) const MAX_CACHED_TOKEN: usize = 16 * 1024;
+
+/// What a cache hit returns: the claims and when they may be served.
+pub(crate) struct Entry<C> {
+    pub(crate) claims: Arc<C>,
+    pub(crate) alg: Algorithm,
+    pub(crate) exp: i64,
+    pub(crate) nbf: Option<i64>,
+}
+
+impl<C> Clone for Entry<C> {
+    fn clone(&self) -> Self {
+        Self { claims: Arc::clone(&self.claims), alg: self.alg, exp: self.exp, nbf: self.nbf }
+    }
+}
+
+/// A bounded, sharded, concurrent cache (`quick_cache`, S3-FIFO eviction)
+/// keyed by the token itself: a hit compares the whole token, not a hash of
+/// it. An entry is served only while the verifier's clock says the token is
+/// valid, with the verifier's leeway, so a hit answers exactly what a full
+/// verification would.
+pub(crate) struct TokenCache<C> {
+    map: quick_cache::sync::Cache<Box<str>, Entry<C>>,
+    leeway: i64,
+}
+
+impl<C> TokenCache<C> {
+    pub(crate) fn new(capacity: usize, leeway: i64) -> Self {
+        Self { map: quick_cache::sync::Cache::new(capacity), leeway }
+    }
+
+    /// The claims of `token` if it was verified and is still valid at `now`.
+    #[inline]
+    pub(crate) fn get(&self, token: &str, now: i64) -> Option<Entry<C>> {
+        let entry = self.map.get(token)?;
+        let fresh = now < entry.exp.saturating_add(self.leeway)
+            && entry.nbf.is_none_or(|nbf| now.saturating_add(self.leeway) >= nbf);
+        if fresh {
+            Some(entry)
+        } else {
+            if now >= entry.exp.saturating_add(self.leeway) {
+                // Expired for good (unless a test clock goes back): make room.
+                self.map.remove(token);
+            }
+            None
+        }
+    }
+
+    /// Keeps the claims of a verified token. Tokens without `exp` are not
+    /// kept: nothing would ever end their entry but eviction.
+    pub(crate) fn insert(&self, token: &str, entry: Entry<C>) {
+        if token.len() <= MAX_CACHED_TOKEN {
+            self.map.insert(token.into(), entry);
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub(crate) fn clear(&self) {
+        self.map.clear();
+    }
+}
+
+impl<C> fmt::Debug for TokenCache<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("len", &self.map.len())
+            .field("capacity", &self.map.capacity())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,235 @@
+//! Signing: [`encode`], and [`TokenIssuer`] for FastAPI's OAuth2 tutorial
+//! tokens.
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Algorithm, Clock, EncodingKey, JwtConfigError, JwtError, JwtErrorKind, SystemClock,
+    pem::{decode_b64url, encode_b64url_into},
+    verifier::parse_header,
+};
+
+/// The JOSE header of a token to sign (RFC 7515 §4.1).
+///
+/// ```
+/// use warden::jwt::{Algorithm, Header};
+///
+/// let header = Header::new(Algorithm::Rs256).with_kid("2025-01");
+/// assert_eq!(serde_json::to_string(&header)?, r#"{"alg":"RS256","kid":"2025-01","typ":"JWT"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Header {
+    /// `alg`: the signature algorithm.
+    pub alg: Algorithm,
+    /// `kid`: the ID of the signing key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+    /// `typ`: `"JWT"` unless changed (`"at+jwt"` for RFC 9068 access tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typ: Option<String>,
+    /// `cty`: the content type, for nested tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cty: Option<String>,
+}
+
+impl Header {
+    /// `{"alg": alg, "typ": "JWT"}`, PyJWT's header.
+    pub fn new(alg: Algorithm) -> Self {
+        Self { alg, kid: None, typ: Some("JWT".to_owned()), cty: None }
+    }
+
+    /// The same header with `kid`.
+    #[must_use]
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// The same header with `typ` (or none).
+    #[must_use]
+    pub fn with_typ(mut self, typ: Option<String>) -> Self {
+        self.typ = typ;
+        self
+    }
+}
+
+/// Signs `claims` with `key` under `header`: the compact JWS
+/// `header.payload.signature`.
+///
+/// ```
+/// use warden::jwt::{Algorithm, EncodingKey, Header, encode};
+///
+/// let key = EncodingKey::from_secret(b"a secret of at least 32 bytes!!!")?;
+/// let token = encode(&Header::new(Algorithm::Hs256), &serde_json::json!({"sub": "johndoe"}), &key)?;
+/// assert!(token.starts_with("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`KeyMismatch`](JwtErrorKind::KeyMismatch) when `key` cannot sign with
+/// `header.alg`; [`Encoding`](JwtErrorKind::Encoding) when the claims do
+/// not serialize to a JSON object or the backend fails.
+pub fn encode<T: Serialize + ?Sized>(header: &Header, claims: &T, key: &EncodingKey) -> Result<String, JwtError> {
+    let encoding = |error: serde_json::Error| JwtError::new(JwtErrorKind::Encoding).with_source(error);
+    if !key.fits(header.alg) {
+        return Err(JwtError::new(JwtErrorKind::KeyMismatch));
+    }
+    let header_json = serde_json::to_vec(header).map_err(encoding)?;
+    let claims_json = serde_json::to_vec(claims).map_err(encoding)?;
+    if claims_json.first() != Some(&b'{') {
+        return Err(JwtError::new(JwtErrorKind::Encoding));
+    }
+    let mut token = String::with_capacity((header_json.len() + claims_json.len()) * 4 / 3 + 700);
+    encode_b64url_into(&header_json, &mut token);
+    token.push('.');
+    encode_b64url_into(&claims_json, &mut token);
+    let signature = key.sign(header.alg, token.as_bytes())?;
+    token.push('.');
+    encode_b64url_into(&signature, &mut token);
+    Ok(token)
+}
+
+/// The header of `token`, decoded but NOT verified: for logs and for
+/// choosing among issuers, never for trusting anything in it.
+///
+/// # Errors
+///
+/// [`Malformed`](JwtErrorKind::Malformed) and the other header errors of a
+/// verification (`alg` unknown or `none`, `crit`).
+pub fn decode_header(token: &str) -> Result<Header, JwtError> {
+    let malformed = || JwtError::new(JwtErrorKind::Malformed);
+    let segment = token.split('.').next().ok_or_else(malformed)?;
+    if token.split('.').count() != 3 {
+        return Err(malformed());
+    }
+    let bytes = decode_b64url(segment.as_bytes()).ok_or_else(malformed)?;
+    let header = parse_header(&bytes)?;
+    Ok(Header {
+        alg: header.alg(),
+        kid: header.kid().map(str::to_owned),
+        typ: header.typ().map(str::to_owned),
+        cty: header.cty().map(str::to_owned),
+    })
+}
+
+/// The claims of FastAPI's OAuth2 scopes tutorial:
+/// `{"sub": "johndoe", "scopes": ["me", "items"], "exp": 1690000000}`.
+///
+/// What [`TokenIssuer::issue`] signs, and a ready claims type for
+/// [`JwtVerifier`](super::JwtVerifier).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScopedClaims {
+    /// The subject: the user name.
+    pub sub: String,
+    /// The scopes granted (missing is none).
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// The expiry, in seconds since the Unix epoch.
+    pub exp: i64,
+}
+
+impl ScopedClaims {
+    /// Whether `scope` was granted.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|granted| granted == scope)
+    }
+
+    /// The first of `required` that was not granted, if any: feed the list
+    /// to [`AuthRejection::insufficient_scope`](crate::AuthRejection::insufficient_scope).
+    pub fn missing_scope<'a>(&self, required: &[&'a str]) -> Option<&'a str> {
+        required.iter().copied().find(|scope| !self.has_scope(scope))
+    }
+}
+
+#[derive(Serialize)]
+struct ScopedClaimsRef<'a> {
+    sub: &'a str,
+    scopes: &'a [&'a str],
+    exp: i64,
+}
+
+/// Issues FastAPI-tutorial access tokens: `sub`, `scopes` and
+/// `exp = now + ttl`, with the time from an injectable [`Clock`].
+///
+/// ```
+/// use std::time::Duration;
+/// use warden::jwt::{Algorithm, EncodingKey, FixedClock, TokenIssuer};
+///
+/// let issuer = TokenIssuer::new(EncodingKey::from_secret(b"a secret of at least 32 bytes!!!")?, Algorithm::Hs256)?
+///     .ttl(Duration::from_secs(30 * 60))
+///     .clock(FixedClock::at(1_690_000_000));
+/// let token = issuer.issue("johndoe", &["me", "items"])?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct TokenIssuer {
+    key: EncodingKey,
+    header: Header,
+    ttl: Duration,
+    clock: Arc<dyn Clock>,
+}
+
+impl TokenIssuer {
+    /// An issuer signing with `key` and `alg`, tokens valid for 15 minutes
+    /// (FastAPI's default `expires_delta`), by the system clock.
+    ///
+    /// # Errors
+    ///
+    /// [`AlgorithmWithoutKey`](JwtConfigError::AlgorithmWithoutKey) when
+    /// `key` cannot sign with `alg`.
+    pub fn new(key: EncodingKey, alg: Algorithm) -> Result<Self, JwtConfigError> {
+        if !key.fits(alg) {
+            return Err(JwtConfigError::AlgorithmWithoutKey(alg));
+        }
+        Ok(Self { key, header: Header::new(alg), ttl: Duration::from_secs(15 * 60), clock: Arc::new(SystemClock) })
+    }
+
+    /// Tokens expire `ttl` after they are issued (whole seconds).
+    #[must_use]
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+
+    /// Names the signing key in every token's header.
+    #[must_use]
+    pub fn kid(mut self, kid: impl Into<String>) -> Self {
+        self.header.kid = Some(kid.into());
+        self
+    }
+
+    /// Reads the time from `clock`.
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// A token for `sub` with `scopes`, expiring `ttl` from now.
+    ///
+    /// # Errors
+    ///
+    /// [`Encoding`](JwtErrorKind::Encoding) if the backend fails to sign.
+    pub fn issue(&self, sub: &str, scopes: &[&str]) -> Result<String, JwtError> {
+        let ttl = i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX);
+        let exp = self.clock.now().saturating_add(ttl);
+        encode(&self.header, &ScopedClaimsRef { sub, scopes, exp }, &self.key)
+    }
+}
+
+impl fmt::Debug for TokenIssuer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenIssuer")
+            .field("key", &self.key)
+            .field("header", &self.header)
+            .field("ttl", &self.ttl)
+            .field("clock", &self.clock)
+            .finish()
+    }
+}

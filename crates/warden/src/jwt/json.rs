@@ -1,0 +1,431 @@
+//! A small, strict JSON reader for the two objects of a JWS: the header,
+//! read whole, and the top level of the claims, read for the registered
+//! claims only (the claims type is deserialized by `serde_json`).
+//!
+//! It accepts exactly RFC 8259 JSON (no trailing commas, no comments, no
+//! leading zeros, no control characters in strings, no lone surrogates),
+//! nested at most [`MAX_DEPTH`] deep, and never panics: every index is
+//! checked. Duplicate members are allowed; the last one wins (RFC 7519 §4).
+
+use std::borrow::Cow;
+
+/// How deep arrays and objects may nest (`serde_json` allows 128).
+const MAX_DEPTH: u32 = 64;
+
+/// Not JSON, or not the JSON expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Invalid;
+
+type Result<T> = std::result::Result<T, Invalid>;
+
+/// A string as it appears between its quotes, validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RawStr<'a> {
+    raw: &'a [u8],
+    escaped: bool,
+}
+
+impl<'a> RawStr<'a> {
+    /// The string's value, borrowed unless it has escapes.
+    pub(crate) fn decode(self) -> Result<Cow<'a, str>> {
+        if !self.escaped {
+            return std::str::from_utf8(self.raw).map(Cow::Borrowed).map_err(|_| Invalid);
+        }
+        let mut out = String::with_capacity(self.raw.len());
+        let mut rest = self.raw;
+        while let Some(index) = rest.iter().position(|byte| *byte == b'\\') {
+            out.push_str(std::str::from_utf8(&rest[..index]).map_err(|_| Invalid)?);
+            let (decoded, used) = unescape(&rest[index..])?;
+            out.push(decoded);
+            rest = &rest[index + used..];
+        }
+        out.push_str(std::str::from_utf8(rest).map_err(|_| Invalid)?);
+        Ok(Cow::Owned(out))
+    }
+
+    /// Whether the string has escape sequences.
+    pub(crate) fn escaped(self) -> bool {
+        self.escaped
+    }
+
+    /// The string as written, escapes and all.
+    pub(crate) fn raw(self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// Whether the string's value is `expected`.
+    pub(crate) fn is(self, expected: &str) -> bool {
+        if self.escaped { self.decode().is_ok_and(|value| value == expected) } else { self.raw == expected.as_bytes() }
+    }
+}
+
+/// One escape sequence at the start of `input` (which starts with `\`):
+/// the character and the number of bytes read.
+fn unescape(input: &[u8]) -> Result<(char, usize)> {
+    let simple = match input.get(1) {
+        Some(b'"') => '"',
+        Some(b'\\') => '\\',
+        Some(b'/') => '/',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'n') => '\n',
+        Some(b'r') => '\r',
+        Some(b't') => '\t',
+        Some(b'u') => {
+            let first = hex4(input.get(2..6))?;
+            if (0xD800..0xDC00).contains(&first) {
+                if input.get(6..8) != Some(b"\\u") {
+                    return Err(Invalid);
+                }
+                let second = hex4(input.get(8..12))?;
+                if !(0xDC00..0xE000).contains(&second) {
+                    return Err(Invalid);
+                }
+                let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                return char::from_u32(code).map(|c| (c, 12)).ok_or(Invalid);
+            }
+            return char::from_u32(first).map(|c| (c, 6)).ok_or(Invalid);
+        }
+        _ => return Err(Invalid),
+    };
+    Ok((simple, 2))
+}
+
+fn hex4(digits: Option<&[u8]>) -> Result<u32> {
+    let digits = digits.ok_or(Invalid)?;
+    digits.iter().try_fold(0u32, |acc, digit| {
+        let value = (*digit as char).to_digit(16).ok_or(Invalid)?;
+        Ok(acc * 16 + value)
+    })
+}
+
+/// The index of the first `"`, `\\` or control character of `bytes` at or
+/// after `from` (`bytes.len()` if none), eight bytes at a time.
+#[inline]
+fn find_special(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut at = from;
+    while let Some(Ok(chunk)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
+        let word = u64::from_le_bytes(chunk);
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        // A zero byte of `quote` or `backslash`, or a byte below 0x20.
+        let found = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (word.wrapping_sub(ONES * 0x20) & !word);
+        let found = found & HIGHS;
+        if found != 0 {
+            // The lowest flagged byte is exact (borrows only run upwards).
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while let Some(&byte) = bytes.get(at) {
+        if byte == b'"' || byte == b'\\' || byte < 0x20 {
+            return at;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// A member's value, validated; containers are kept as their raw text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Value<'a> {
+    Str(RawStr<'a>),
+    /// The number's text (RFC 8259 grammar).
+    Num(&'a [u8]),
+    Bool,
+    Null,
+    /// `[...]`, brackets included.
+    Array(&'a [u8]),
+    /// `{...}`, braces included.
+    Object,
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, pos: 0 }
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    #[inline]
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    #[inline]
+    fn eat(&mut self, byte: u8) -> bool {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<()> {
+        if self.eat(byte) { Ok(()) } else { Err(Invalid) }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<()> {
+        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(Invalid)
+        }
+    }
+
+    /// A string, the opening quote already read.
+    #[inline]
+    fn string(&mut self) -> Result<RawStr<'a>> {
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            self.pos = find_special(self.bytes, self.pos);
+            match self.peek().ok_or(Invalid)? {
+                b'"' => {
+                    let raw = self.bytes.get(start..self.pos).ok_or(Invalid)?;
+                    self.pos += 1;
+                    return Ok(RawStr { raw, escaped });
+                }
+                b'\\' => {
+                    let rest = self.bytes.get(self.pos..).ok_or(Invalid)?;
+                    let (_, used) = unescape(rest)?;
+                    self.pos += used;
+                    escaped = true;
+                }
+                _ => return Err(Invalid),
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<&'a [u8]> {
+        let start = self.pos;
+        self.eat(b'-');
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(Invalid),
+        }
+        if self.eat(b'.') && self.digits() == 0 {
+            return Err(Invalid);
+        }
+        if self.eat(b'e') || self.eat(b'E') {
+            if !self.eat(b'+') {
+                self.eat(b'-');
+            }
+            if self.digits() == 0 {
+                return Err(Invalid);
+            }
+        }
+        self.bytes.get(start..self.pos).ok_or(Invalid)
+    }
+
+    fn value(&mut self, depth: u32) -> Result<Value<'a>> {
+        self.skip_ws();
+        match self.peek().ok_or(Invalid)? {
+            b'"' => {
+                self.pos += 1;
+                Ok(Value::Str(self.string()?))
+            }
+            b'-' | b'0'..=b'9' => Ok(Value::Num(self.number()?)),
+            b't' => self.literal(b"true").map(|()| Value::Bool),
+            b'f' => self.literal(b"false").map(|()| Value::Bool),
+            b'n' => self.literal(b"null").map(|()| Value::Null),
+            b'[' => {
+                let start = self.pos;
+                self.array(depth + 1, |_| Ok(()))?;
+                Ok(Value::Array(self.bytes.get(start..self.pos).ok_or(Invalid)?))
+            }
+            b'{' => {
+                self.object(depth + 1, |_, _| Ok(()))?;
+                Ok(Value::Object)
+            }
+            _ => Err(Invalid),
+        }
+    }
+
+    fn array(&mut self, depth: u32, mut each: impl FnMut(Value<'a>) -> Result<()>) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(Invalid);
+        }
+        self.expect(b'[')?;
+        self.skip_ws();
+        if self.eat(b']') {
+            return Ok(());
+        }
+        loop {
+            each(self.value(depth)?)?;
+            self.skip_ws();
+            if self.eat(b']') {
+                return Ok(());
+            }
+            self.expect(b',')?;
+        }
+    }
+
+    fn object(&mut self, depth: u32, mut each: impl FnMut(RawStr<'a>, Value<'a>) -> Result<()>) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(Invalid);
+        }
+        self.expect(b'{')?;
+        self.skip_ws();
+        if self.eat(b'}') {
+            return Ok(());
+        }
+        loop {
+            self.skip_ws();
+            self.expect(b'"')?;
+            let name = self.string()?;
+            self.skip_ws();
+            self.expect(b':')?;
+            let value = self.value(depth)?;
+            each(name, value)?;
+            self.skip_ws();
+            if self.eat(b'}') {
+                return Ok(());
+            }
+            self.expect(b',')?;
+        }
+    }
+}
+
+/// Calls `each` for every member of the JSON object `input` (the whole
+/// input: whitespace may surround it, nothing else), in order.
+pub(crate) fn for_each_member<'a>(
+    input: &'a [u8],
+    each: impl FnMut(RawStr<'a>, Value<'a>) -> Result<()>,
+) -> Result<()> {
+    let mut reader = Reader::new(input);
+    reader.skip_ws();
+    reader.object(1, each)?;
+    reader.skip_ws();
+    if reader.pos == input.len() { Ok(()) } else { Err(Invalid) }
+}
+
+/// Calls `each` for every element of `array`, the raw text of an array
+/// [`Value::Array`] returned (so already validated).
+pub(crate) fn for_each_element<'a>(array: &'a [u8], each: impl FnMut(Value<'a>) -> Result<()>) -> Result<()> {
+    Reader::new(array).array(1, each)
+}
+
+/// A JSON number as a `NumericDate` (RFC 7519 §2): whole seconds, the
+/// fraction dropped (as PyJWT's `int()` does), saturating at the ends of
+/// `i64`.
+pub(crate) fn numeric_date(number: &[u8]) -> Result<i64> {
+    let (negative, digits) = match number.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, number),
+    };
+    if !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
+        let magnitude = digits.iter().fold(0i64, |acc, digit| acc * 10 + i64::from(digit - b'0'));
+        return Ok(if negative { -magnitude } else { magnitude });
+    }
+    let text = std::str::from_utf8(number).map_err(|_| Invalid)?;
+    let value: f64 = text.parse().map_err(|_| Invalid)?;
+    // `as` saturates (and the grammar has no NaN).
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(value.trunc() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn members(input: &str) -> Result<Vec<(String, Value<'_>)>> {
+        let mut out = Vec::new();
+        for_each_member(input.as_bytes(), |name, value| {
+            out.push((name.decode()?.into_owned(), value));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn reads_members_in_order_with_their_values() {
+        let found = members(r#" {"a": "x", "b": -1.5e3, "c": [1, {"d": null}], "e": {}, "f": true} "#).unwrap();
+        let names: Vec<_> = found.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "e", "f"]);
+        assert_eq!(found[1].1, Value::Num(b"-1.5e3"));
+        assert_eq!(found[2].1, Value::Array(br#"[1, {"d": null}]"#));
+    }
+
+    #[test]
+    fn refuses_what_rfc_8259_refuses() {
+        for bad in [
+            "",
+            "[]",
+            "{",
+            r#"{"a":1,}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":.5}"#,
+            r#"{"a":1e}"#,
+            r#"{"a":+1}"#,
+            r#"{"a":tru}"#,
+            r#"{"a":"\x"}"#,
+            "{\"a\":\"\u{1}\"}",
+            r#"{"a":"\ud800"}"#,
+            r#"{"a":"\udc00"}"#,
+            r#"{"a":1} x"#,
+            r#"{'a':1}"#,
+            r#"{"a" 1}"#,
+            r#"{"a":[1 2]}"#,
+            r#"{a:1}"#,
+        ] {
+            assert!(members(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn decodes_escapes_including_surrogate_pairs() {
+        let found = members(r#"{"\u0065xp": "a\"b\\c\/d\n\ud83d\ude00"}"#).unwrap();
+        assert_eq!(found[0].0, "exp");
+        let Value::Str(value) = found[0].1 else { panic!("not a string") };
+        assert_eq!(value.decode().unwrap(), "a\"b\\c/d\n\u{1f600}");
+        assert!(value.is("a\"b\\c/d\n\u{1f600}"));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!(r#"{{"a":{}1{}}}"#, "[".repeat(70), "]".repeat(70));
+        assert!(members(&deep).is_err());
+        let fine = format!(r#"{{"a":{}1{}}}"#, "[".repeat(60), "]".repeat(60));
+        assert!(members(&fine).is_ok());
+    }
+
+    #[test]
+    fn numeric_dates_truncate_like_pyjwt_and_saturate() {
+        assert_eq!(numeric_date(b"1690000000"), Ok(1_690_000_000));
+        assert_eq!(numeric_date(b"-5"), Ok(-5));
+        assert_eq!(numeric_date(b"1690000000.9"), Ok(1_690_000_000));
+        assert_eq!(numeric_date(b"1.69e9"), Ok(1_690_000_000));
+        assert_eq!(numeric_date(b"1e999"), Ok(i64::MAX));
+        assert_eq!(numeric_date(b"-1e999"), Ok(i64::MIN));
+        assert_eq!(numeric_date(b"99999999999999999999"), Ok(i64::MAX));
+    }
+}

@@ -1,0 +1,525 @@
+//! Keys, parsed once when they are built: [`DecodingKey`] verifies,
+//! [`EncodingKey`] signs.
+
+use std::fmt;
+
+use aws_lc_rs::{
+    encoding::{AsDer as _, PublicKeyX509Der},
+    hmac, rand,
+    rsa::{KeyPair as RsaKeyPair, PublicEncryptingKey},
+    signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, ParsedPublicKey, RsaPublicKeyComponents},
+};
+
+use super::{
+    Algorithm, AlgorithmFamily, JwtError, JwtErrorKind, KeyError,
+    pem::{Pem, parse_pem},
+};
+
+/// The smallest RSA modulus warden accepts, in bits (RFC 7518 §3.3, §3.5).
+const MIN_RSA_BITS: usize = 2048;
+
+/// The three HMAC keys of one secret, built once.
+#[derive(Clone)]
+struct HmacKeys {
+    hs256: hmac::Key,
+    hs384: hmac::Key,
+    hs512: hmac::Key,
+}
+
+impl HmacKeys {
+    fn new(secret: &[u8]) -> Self {
+        Self {
+            hs256: hmac::Key::new(hmac::HMAC_SHA256, secret),
+            hs384: hmac::Key::new(hmac::HMAC_SHA384, secret),
+            hs512: hmac::Key::new(hmac::HMAC_SHA512, secret),
+        }
+    }
+
+    fn get(&self, alg: Algorithm) -> Option<&hmac::Key> {
+        match alg {
+            Algorithm::Hs256 => Some(&self.hs256),
+            Algorithm::Hs384 => Some(&self.hs384),
+            Algorithm::Hs512 => Some(&self.hs512),
+            _ => None,
+        }
+    }
+}
+
+/// An RSA public key parsed for each of the six RSA algorithms.
+#[derive(Clone)]
+struct RsaKeys([ParsedPublicKey; 6]);
+
+const RSA_PARAMS: [(Algorithm, &signature::RsaParameters); 6] = [
+    (Algorithm::Rs256, &signature::RSA_PKCS1_2048_8192_SHA256),
+    (Algorithm::Rs384, &signature::RSA_PKCS1_2048_8192_SHA384),
+    (Algorithm::Rs512, &signature::RSA_PKCS1_2048_8192_SHA512),
+    (Algorithm::Ps256, &signature::RSA_PSS_2048_8192_SHA256),
+    (Algorithm::Ps384, &signature::RSA_PSS_2048_8192_SHA384),
+    (Algorithm::Ps512, &signature::RSA_PSS_2048_8192_SHA512),
+];
+
+const fn rsa_index(alg: Algorithm) -> Option<usize> {
+    match alg {
+        Algorithm::Rs256 => Some(0),
+        Algorithm::Rs384 => Some(1),
+        Algorithm::Rs512 => Some(2),
+        Algorithm::Ps256 => Some(3),
+        Algorithm::Ps384 => Some(4),
+        Algorithm::Ps512 => Some(5),
+        _ => None,
+    }
+}
+
+impl RsaKeys {
+    fn build(parse: impl Fn(&'static signature::RsaParameters) -> Option<ParsedPublicKey>) -> Result<Self, KeyError> {
+        let bad = || KeyError::new("not an RSA public key");
+        let keys = [
+            parse(RSA_PARAMS[0].1).ok_or_else(bad)?,
+            parse(RSA_PARAMS[1].1).ok_or_else(bad)?,
+            parse(RSA_PARAMS[2].1).ok_or_else(bad)?,
+            parse(RSA_PARAMS[3].1).ok_or_else(bad)?,
+            parse(RSA_PARAMS[4].1).ok_or_else(bad)?,
+            parse(RSA_PARAMS[5].1).ok_or_else(bad)?,
+        ];
+        let spki: PublicKeyX509Der<'_> = keys[0].as_der().map_err(|_| bad())?;
+        let bits = PublicEncryptingKey::from_der(spki.as_ref()).map_err(|_| bad())?.key_size_bits();
+        if bits < MIN_RSA_BITS {
+            return Err(KeyError::new("RSA keys must have at least 2048 bits"));
+        }
+        Ok(Self(keys))
+    }
+}
+
+#[derive(Clone)]
+enum Verifier {
+    Hmac(Box<HmacKeys>),
+    Rsa(Box<RsaKeys>),
+    /// `ES256` (P-256) or `ES384` (P-384), by the key's curve.
+    Ec(Algorithm, ParsedPublicKey),
+    Ed25519(ParsedPublicKey),
+}
+
+/// A key that verifies signatures, parsed once when it is built (never per
+/// token).
+///
+/// A key belongs to one [`AlgorithmFamily`] and verifies only the algorithms
+/// of that family (all of them, unless it was built from a JWK with an `alg`,
+/// or [restricted](Self::restrict_to)). A token whose `alg` does not fit the
+/// key is refused with [`JwtErrorKind::KeyMismatch`] before any
+/// cryptography: an `HS256` token never meets the bytes of an RSA key.
+///
+/// RSA keys must have at least 2048 bits; EC keys are on P-256 or P-384.
+///
+/// ```
+/// use warden::jwt::{Algorithm, AlgorithmFamily, DecodingKey};
+///
+/// let key = DecodingKey::from_secret(b"a secret of at least 32 bytes!!!")?;
+/// assert_eq!(key.family(), AlgorithmFamily::Hmac);
+/// assert!(key.fits(Algorithm::Hs512));
+/// assert!(!key.fits(Algorithm::Rs256));
+/// // Secrets never show in Debug.
+/// assert_eq!(format!("{key:?}"), "DecodingKey { family: Hmac, algorithm: None, .. }");
+/// # Ok::<(), warden::jwt::KeyError>(())
+/// ```
+#[derive(Clone)]
+pub struct DecodingKey {
+    verifier: Verifier,
+    only: Option<Algorithm>,
+}
+
+impl DecodingKey {
+    /// An HMAC key (`HS256`, `HS384`, `HS512`) from a shared secret.
+    ///
+    /// # Errors
+    ///
+    /// An empty secret. (RFC 7518 §3.2 asks for at least as many bytes as
+    /// the hash output: 32 for `HS256`; shorter secrets are accepted, as
+    /// PyJWT does, but are weak.)
+    pub fn from_secret(secret: &[u8]) -> Result<Self, KeyError> {
+        if secret.is_empty() {
+            return Err(KeyError::new("an HMAC secret cannot be empty"));
+        }
+        Ok(Self { verifier: Verifier::Hmac(Box::new(HmacKeys::new(secret))), only: None })
+    }
+
+    /// An RSA public key from PEM: `PUBLIC KEY` (SubjectPublicKeyInfo) or
+    /// `RSA PUBLIC KEY` (PKCS#1).
+    ///
+    /// # Errors
+    ///
+    /// Not PEM, not an RSA public key, or fewer than 2048 bits.
+    pub fn from_rsa_pem(pem: &[u8]) -> Result<Self, KeyError> {
+        let Pem { label, der } = parse_pem(pem)?;
+        match label.as_str() {
+            "PUBLIC KEY" | "RSA PUBLIC KEY" => Self::from_rsa_der(&der),
+            _ => Err(KeyError::new("expected a PUBLIC KEY or RSA PUBLIC KEY PEM block")),
+        }
+    }
+
+    /// An RSA public key from DER: SubjectPublicKeyInfo or PKCS#1
+    /// `RSAPublicKey`.
+    ///
+    /// # Errors
+    ///
+    /// Not an RSA public key, or fewer than 2048 bits.
+    pub fn from_rsa_der(der: &[u8]) -> Result<Self, KeyError> {
+        let keys = RsaKeys::build(|params| ParsedPublicKey::new(params, der).ok())?;
+        Ok(Self { verifier: Verifier::Rsa(Box::new(keys)), only: None })
+    }
+
+    /// An RSA public key from its modulus `n` and public exponent `e`,
+    /// big-endian (leading zero bytes allowed).
+    ///
+    /// # Errors
+    ///
+    /// Components that do not make an RSA key of at least 2048 bits.
+    pub fn from_rsa_components(n: &[u8], e: &[u8]) -> Result<Self, KeyError> {
+        let n = strip_leading_zeros(n);
+        let e = strip_leading_zeros(e);
+        let components = RsaPublicKeyComponents { n, e };
+        let keys = RsaKeys::build(|params| components.to_parsed_public_key(params).ok())?;
+        Ok(Self { verifier: Verifier::Rsa(Box::new(keys)), only: None })
+    }
+
+    /// An EC public key on P-256 (`ES256`) or P-384 (`ES384`) from a
+    /// `PUBLIC KEY` PEM block.
+    ///
+    /// # Errors
+    ///
+    /// Not PEM, not an EC public key, or another curve.
+    pub fn from_ec_pem(pem: &[u8]) -> Result<Self, KeyError> {
+        let Pem { label, der } = parse_pem(pem)?;
+        if label != "PUBLIC KEY" {
+            return Err(KeyError::new("expected a PUBLIC KEY PEM block"));
+        }
+        Self::from_ec_der(&der)
+    }
+
+    /// An EC public key on P-256 or P-384 from SubjectPublicKeyInfo DER or an
+    /// uncompressed SEC1 point (`04 ‖ x ‖ y`).
+    ///
+    /// # Errors
+    ///
+    /// Not an EC public key on P-256 or P-384.
+    pub fn from_ec_der(der: &[u8]) -> Result<Self, KeyError> {
+        if let Ok(key) = ParsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, der) {
+            return Ok(Self { verifier: Verifier::Ec(Algorithm::Es256, key), only: None });
+        }
+        if let Ok(key) = ParsedPublicKey::new(&signature::ECDSA_P384_SHA384_FIXED, der) {
+            return Ok(Self { verifier: Verifier::Ec(Algorithm::Es384, key), only: None });
+        }
+        Err(KeyError::new("not an EC public key on P-256 or P-384"))
+    }
+
+    /// An Ed25519 public key from a `PUBLIC KEY` PEM block.
+    ///
+    /// # Errors
+    ///
+    /// Not PEM or not an Ed25519 public key.
+    pub fn from_ed25519_pem(pem: &[u8]) -> Result<Self, KeyError> {
+        let Pem { label, der } = parse_pem(pem)?;
+        if label != "PUBLIC KEY" {
+            return Err(KeyError::new("expected a PUBLIC KEY PEM block"));
+        }
+        Self::from_ed25519_der(&der)
+    }
+
+    /// An Ed25519 public key from SubjectPublicKeyInfo DER.
+    ///
+    /// # Errors
+    ///
+    /// Not an Ed25519 public key.
+    pub fn from_ed25519_der(der: &[u8]) -> Result<Self, KeyError> {
+        if der.len() == 32 {
+            return Err(KeyError::new("expected DER; use from_ed25519_raw for a raw key"));
+        }
+        Self::ed25519(der)
+    }
+
+    /// An Ed25519 public key from its 32 raw bytes (a JWK's `x`).
+    ///
+    /// # Errors
+    ///
+    /// Not 32 bytes, or not a point of the curve.
+    pub fn from_ed25519_raw(public_key: &[u8]) -> Result<Self, KeyError> {
+        if public_key.len() != 32 {
+            return Err(KeyError::new("a raw Ed25519 public key has 32 bytes"));
+        }
+        Self::ed25519(public_key)
+    }
+
+    fn ed25519(bytes: &[u8]) -> Result<Self, KeyError> {
+        let key =
+            ParsedPublicKey::new(&signature::ED25519, bytes).map_err(|_| KeyError::new("not an Ed25519 public key"))?;
+        Ok(Self { verifier: Verifier::Ed25519(key), only: None })
+    }
+
+    /// The key of a JWK (RFC 7517, RFC 7518 §6, RFC 8037): `RSA` (`n`, `e`),
+    /// `EC` (`crv` P-256 or P-384, `x`, `y`), `OKP` (`crv` Ed25519, `x`) or
+    /// `oct` (`k`). A JWK `alg` restricts the key to that algorithm.
+    ///
+    /// # Errors
+    ///
+    /// A JWK for encryption (`use` other than `sig`, or `key_ops` without
+    /// `verify`), an unknown `kty`, `crv` or `alg`, or missing or malformed
+    /// members.
+    pub fn from_jwk(jwk: &super::Jwk) -> Result<Self, KeyError> {
+        super::jwk::decoding_key_from_jwk(jwk)
+    }
+
+    /// The same key, verifying only `alg`.
+    ///
+    /// # Errors
+    ///
+    /// `alg` is not of the key's family (or not the key's curve).
+    pub fn restrict_to(mut self, alg: Algorithm) -> Result<Self, KeyError> {
+        if !self.fits(alg) {
+            return Err(KeyError::new("the algorithm does not fit the key"));
+        }
+        self.only = Some(alg);
+        Ok(self)
+    }
+
+    /// The family of the key.
+    pub fn family(&self) -> AlgorithmFamily {
+        match self.verifier {
+            Verifier::Hmac(_) => AlgorithmFamily::Hmac,
+            Verifier::Rsa(_) => AlgorithmFamily::Rsa,
+            Verifier::Ec(..) => AlgorithmFamily::Ec,
+            Verifier::Ed25519(_) => AlgorithmFamily::Ed25519,
+        }
+    }
+
+    /// The one algorithm the key is restricted to, if any.
+    pub fn algorithm(&self) -> Option<Algorithm> {
+        self.only
+    }
+
+    /// Whether the key verifies `alg`: `alg` is of its family (and curve),
+    /// and it is the key's algorithm when the key is restricted to one.
+    #[inline]
+    pub fn fits(&self, alg: Algorithm) -> bool {
+        if self.only.is_some_and(|only| only != alg) {
+            return false;
+        }
+        match &self.verifier {
+            Verifier::Ec(curve_alg, _) => *curve_alg == alg,
+            _ => alg.family() == self.family(),
+        }
+    }
+
+    /// Verifies `signature` of `message` with `alg`.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyMismatch`](JwtErrorKind::KeyMismatch) when `alg` does not
+    /// [fit](Self::fits) the key, [`InvalidSignature`](JwtErrorKind::InvalidSignature)
+    /// when the signature does not verify.
+    #[inline]
+    pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<(), JwtError> {
+        if !self.fits(alg) {
+            return Err(JwtError::new(JwtErrorKind::KeyMismatch));
+        }
+        let verified = match &self.verifier {
+            Verifier::Hmac(keys) => match keys.get(alg) {
+                Some(key) => hmac::verify(key, message, signature).is_ok(),
+                None => false,
+            },
+            Verifier::Rsa(keys) => match rsa_index(alg) {
+                Some(index) => keys.0[index].verify_sig(message, signature).is_ok(),
+                None => false,
+            },
+            Verifier::Ec(_, key) | Verifier::Ed25519(key) => key.verify_sig(message, signature).is_ok(),
+        };
+        if verified { Ok(()) } else { Err(JwtError::new(JwtErrorKind::InvalidSignature)) }
+    }
+}
+
+impl fmt::Debug for DecodingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodingKey")
+            .field("family", &self.family())
+            .field("algorithm", &self.only)
+            .finish_non_exhaustive()
+    }
+}
+
+fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let first = bytes.iter().position(|byte| *byte != 0).unwrap_or(bytes.len());
+    &bytes[first..]
+}
+
+#[derive(Clone)]
+enum Signer {
+    Hmac(Box<HmacKeys>),
+    Rsa(std::sync::Arc<RsaKeyPair>),
+    Ec(Algorithm, std::sync::Arc<EcdsaKeyPair>),
+    Ed25519(std::sync::Arc<Ed25519KeyPair>),
+}
+
+/// A key that signs tokens, parsed once when it is built. `Debug` never
+/// shows it.
+///
+/// ```
+/// use warden::jwt::{Algorithm, EncodingKey};
+///
+/// let key = EncodingKey::from_secret(b"a secret of at least 32 bytes!!!")?;
+/// assert!(key.fits(Algorithm::Hs256));
+/// assert_eq!(format!("{key:?}"), "EncodingKey { family: Hmac, .. }");
+/// # Ok::<(), warden::jwt::KeyError>(())
+/// ```
+#[derive(Clone)]
+pub struct EncodingKey {
+    signer: Signer,
+}
+
+impl EncodingKey {
+    /// An HMAC key from a shared secret.
+    ///
+    /// # Errors
+    ///
+    /// An empty secret.
+    pub fn from_secret(secret: &[u8]) -> Result<Self, KeyError> {
+        if secret.is_empty() {
+            return Err(KeyError::new("an HMAC secret cannot be empty"));
+        }
+        Ok(Self { signer: Signer::Hmac(Box::new(HmacKeys::new(secret))) })
+    }
+
+    /// An RSA private key from PEM: `PRIVATE KEY` (PKCS#8) or
+    /// `RSA PRIVATE KEY` (PKCS#1).
+    ///
+    /// # Errors
+    ///
+    /// Not PEM, not an RSA private key, or fewer than 2048 bits.
+    pub fn from_rsa_pem(pem: &[u8]) -> Result<Self, KeyError> {
+        let Pem { label, der } = parse_pem(pem)?;
+        let pair = match label.as_str() {
+            "PRIVATE KEY" => RsaKeyPair::from_pkcs8(&der),
+            "RSA PRIVATE KEY" => RsaKeyPair::from_der(&der),
+            _ => return Err(KeyError::new("expected a PRIVATE KEY or RSA PRIVATE KEY PEM block")),
+        }
+        .map_err(|_| KeyError::new("not an RSA private key"))?;
+        if pair.public_modulus_len() * 8 < MIN_RSA_BITS {
+            return Err(KeyError::new("RSA keys must have at least 2048 bits"));
+        }
+        Ok(Self { signer: Signer::Rsa(std::sync::Arc::new(pair)) })
+    }
+
+    /// An EC private key on P-256 or P-384 from PEM: `PRIVATE KEY` (PKCS#8)
+    /// or `EC PRIVATE KEY` (SEC1, RFC 5915).
+    ///
+    /// # Errors
+    ///
+    /// Not PEM, not an EC private key, or another curve.
+    pub fn from_ec_pem(pem: &[u8]) -> Result<Self, KeyError> {
+        let Pem { label, der } = parse_pem(pem)?;
+        if label != "PRIVATE KEY" && label != "EC PRIVATE KEY" {
+            return Err(KeyError::new("expected a PRIVATE KEY or EC PRIVATE KEY PEM block"));
+        }
+        for (alg, signing) in [
+            (Algorithm::Es256, &signature::ECDSA_P256_SHA256_FIXED_SIGNING),
+            (Algorithm::Es384, &signature::ECDSA_P384_SHA384_FIXED_SIGNING),
+        ] {
+            if let Ok(pair) = EcdsaKeyPair::from_private_key_der(signing, &der) {
+                return Ok(Self { signer: Signer::Ec(alg, std::sync::Arc::new(pair)) });
+            }
+        }
+        Err(KeyError::new("not an EC private key on P-256 or P-384"))
+    }
+
+    /// An Ed25519 private key from a `PRIVATE KEY` (PKCS#8 v1 or v2) PEM block.
+    ///
+    /// # Errors
+    ///
+    /// Not PEM or not an Ed25519 private key.
+    pub fn from_ed25519_pem(pem: &[u8]) -> Result<Self, KeyError> {
+        let Pem { label, der } = parse_pem(pem)?;
+        if label != "PRIVATE KEY" {
+            return Err(KeyError::new("expected a PRIVATE KEY PEM block"));
+        }
+        let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der)
+            .map_err(|_| KeyError::new("not an Ed25519 private key"))?;
+        Ok(Self { signer: Signer::Ed25519(std::sync::Arc::new(pair)) })
+    }
+
+    /// The family of the key.
+    pub fn family(&self) -> AlgorithmFamily {
+        match self.signer {
+            Signer::Hmac(_) => AlgorithmFamily::Hmac,
+            Signer::Rsa(_) => AlgorithmFamily::Rsa,
+            Signer::Ec(..) => AlgorithmFamily::Ec,
+            Signer::Ed25519(_) => AlgorithmFamily::Ed25519,
+        }
+    }
+
+    /// Whether the key signs with `alg`.
+    pub fn fits(&self, alg: Algorithm) -> bool {
+        match &self.signer {
+            Signer::Ec(curve_alg, _) => *curve_alg == alg,
+            _ => alg.family() == self.family(),
+        }
+    }
+
+    /// The key that verifies this key's signatures: the same secret, or the
+    /// public half.
+    ///
+    /// # Errors
+    ///
+    /// Never for keys warden built; kept for keys the backend cannot export.
+    pub fn decoding_key(&self) -> Result<DecodingKey, KeyError> {
+        match &self.signer {
+            Signer::Hmac(keys) => Ok(DecodingKey { verifier: Verifier::Hmac(keys.clone()), only: None }),
+            Signer::Rsa(pair) => DecodingKey::from_rsa_der(pair.public_key().as_ref()),
+            Signer::Ec(..) | Signer::Ed25519(_) => {
+                let public = match &self.signer {
+                    Signer::Ec(_, pair) => pair.public_key().as_ref().to_vec(),
+                    Signer::Ed25519(pair) => pair.public_key().as_ref().to_vec(),
+                    _ => Vec::new(),
+                };
+                if self.family() == AlgorithmFamily::Ec {
+                    DecodingKey::from_ec_der(&public)
+                } else {
+                    DecodingKey::from_ed25519_raw(&public)
+                }
+            }
+        }
+    }
+
+    /// Signs `message` with `alg`, appending the signature to `out`.
+    pub(crate) fn sign(&self, alg: Algorithm, message: &[u8]) -> Result<Vec<u8>, JwtError> {
+        if !self.fits(alg) {
+            return Err(JwtError::new(JwtErrorKind::KeyMismatch));
+        }
+        let failed = |_| JwtError::new(JwtErrorKind::Encoding);
+        match &self.signer {
+            Signer::Hmac(keys) => match keys.get(alg) {
+                Some(key) => Ok(hmac::sign(key, message).as_ref().to_vec()),
+                None => Err(JwtError::new(JwtErrorKind::KeyMismatch)),
+            },
+            Signer::Rsa(pair) => {
+                let padding: &'static dyn signature::RsaEncoding = match alg {
+                    Algorithm::Rs256 => &signature::RSA_PKCS1_SHA256,
+                    Algorithm::Rs384 => &signature::RSA_PKCS1_SHA384,
+                    Algorithm::Rs512 => &signature::RSA_PKCS1_SHA512,
+                    Algorithm::Ps256 => &signature::RSA_PSS_SHA256,
+                    Algorithm::Ps384 => &signature::RSA_PSS_SHA384,
+                    _ => &signature::RSA_PSS_SHA512,
+                };
+                let mut out = vec![0; pair.public_modulus_len()];
+                pair.sign(padding, &rand::SystemRandom::new(), message, &mut out).map_err(failed)?;
+                Ok(out)
+            }
+            Signer::Ec(_, pair) => {
+                Ok(pair.sign(&rand::SystemRandom::new(), message).map_err(failed)?.as_ref().to_vec())
+            }
+            Signer::Ed25519(pair) => Ok(pair.try_sign(message).map_err(failed)?.as_ref().to_vec()),
+        }
+    }
+}
+
+impl fmt::Debug for EncodingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EncodingKey").field("family", &self.family()).finish_non_exhaustive()
+    }
+}

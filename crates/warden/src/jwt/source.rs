@@ -1,0 +1,164 @@
+//! How a verifier finds the key for a token: [`KeySource`].
+
+use std::{borrow::Cow, future::Future, ops::Deref, sync::Arc};
+
+use super::{Algorithm, DecodingKey, JwtError, JwtErrorKind};
+
+/// The JOSE header of a token being verified (RFC 7515 §4.1), borrowed from
+/// the decoded header for the duration of one verification.
+///
+/// Only the parameters warden uses are kept; a header with `crit` never
+/// gets this far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenHeader<'a> {
+    pub(crate) alg: Algorithm,
+    pub(crate) kid: Option<Cow<'a, str>>,
+    pub(crate) typ: Option<Cow<'a, str>>,
+    pub(crate) cty: Option<Cow<'a, str>>,
+}
+
+impl<'a> TokenHeader<'a> {
+    /// A header with `alg` and `kid` only: for tests of a key source.
+    pub fn new(alg: Algorithm, kid: Option<&'a str>) -> Self {
+        Self { alg, kid: kid.map(Cow::Borrowed), typ: None, cty: None }
+    }
+
+    /// `alg`: the algorithm, already checked against the verifier's
+    /// allow-list.
+    pub fn alg(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// `kid`: the key ID, if the token names one.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// `typ`: the media type of the token (`"JWT"`, `"at+jwt"`), if any.
+    pub fn typ(&self) -> Option<&str> {
+        self.typ.as_deref()
+    }
+
+    /// `cty`: the content type, if any (`"JWT"` for a nested token, which
+    /// warden does not unwrap).
+    pub fn cty(&self) -> Option<&str> {
+        self.cty.as_deref()
+    }
+}
+
+/// Where a verifier finds the key for a token: a single [`DecodingKey`], a
+/// [`KeySet`](super::KeySet), an `Arc` of either, or a source that fetches
+/// (the JWKS fetcher).
+///
+/// Two paths:
+///
+/// * [`resolve`](Self::resolve) answers from memory, at once. A static key
+///   or a key set borrows from itself (`Key<'a> = &'a DecodingKey`): no
+///   allocation, no reference counting, no boxing.
+///   [`JwtVerifier::verify`](super::JwtVerifier::verify) uses it.
+/// * [`resolve_async`](Self::resolve_async) may wait: a source that can
+///   refetch its keys when a token names an unknown `kid` overrides it.
+///   [`JwtVerifier::verify_async`](super::JwtVerifier::verify_async) uses it;
+///   by default it is `resolve`, ready at once.
+///
+/// A source whose keys are swapped while tokens are verified (an
+/// `ArcSwap<KeySet>` snapshot) returns `Arc<DecodingKey>`, cloned out of the
+/// snapshot (one atomic increment): the key stays valid however the
+/// snapshot changes.
+///
+/// # Example: a source that swaps key sets
+///
+/// ```
+/// use std::sync::{Arc, RwLock};
+/// use warden::jwt::{DecodingKey, JwtError, KeySet, KeySource, TokenHeader};
+///
+/// struct Rotating(RwLock<Arc<KeySet>>);
+///
+/// impl KeySource for Rotating {
+///     type Key<'a> = Arc<DecodingKey>;
+///
+///     fn resolve(&self, header: &TokenHeader<'_>) -> Result<Arc<DecodingKey>, JwtError> {
+///         let snapshot = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+///         snapshot.find(header).cloned()
+///     }
+/// }
+/// ```
+pub trait KeySource: Send + Sync {
+    /// The key handed to the verifier: `&'a DecodingKey` for sources that
+    /// own their keys, `Arc<DecodingKey>` for sources that swap them.
+    type Key<'a>: Deref<Target = DecodingKey> + Send
+    where
+        Self: 'a;
+
+    /// The key for `header`, from memory, without waiting.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownKey`](JwtErrorKind::UnknownKey) when no key matches the
+    /// header's `kid` (or, without a `kid`, when not exactly one key fits its
+    /// `alg`); [`KeyMismatch`](JwtErrorKind::KeyMismatch) when the key named
+    /// by `kid` cannot verify the header's `alg`.
+    fn resolve(&self, header: &TokenHeader<'_>) -> Result<Self::Key<'_>, JwtError>;
+
+    /// The key for `header`, possibly after fetching (a source that refetches
+    /// on an unknown `kid`, rate-limited). The default answers with
+    /// [`resolve`](Self::resolve) at once.
+    ///
+    /// # Errors
+    ///
+    /// As [`resolve`](Self::resolve), and
+    /// [`KeyUnavailable`](JwtErrorKind::KeyUnavailable) when the keys cannot
+    /// be fetched.
+    fn resolve_async(&self, header: &TokenHeader<'_>) -> impl Future<Output = Result<Self::Key<'_>, JwtError>> + Send {
+        std::future::ready(self.resolve(header))
+    }
+
+    /// Whether some key of the source can verify `alg`, asked once per
+    /// allowed algorithm when a verifier is built. Sources whose keys change
+    /// (fetched key sets) keep the default, `true`.
+    fn supports(&self, alg: Algorithm) -> bool {
+        let _ = alg;
+        true
+    }
+}
+
+impl KeySource for DecodingKey {
+    type Key<'a> = &'a Self;
+
+    /// The key itself, whatever the `kid` (a single key has no ID to match);
+    /// its family is checked when the signature is.
+    #[inline]
+    fn resolve(&self, _header: &TokenHeader<'_>) -> Result<&Self, JwtError> {
+        Ok(self)
+    }
+
+    fn supports(&self, alg: Algorithm) -> bool {
+        self.fits(alg)
+    }
+}
+
+impl<S: KeySource> KeySource for Arc<S> {
+    type Key<'a>
+        = S::Key<'a>
+    where
+        Self: 'a;
+
+    #[inline]
+    fn resolve(&self, header: &TokenHeader<'_>) -> Result<Self::Key<'_>, JwtError> {
+        (**self).resolve(header)
+    }
+
+    fn resolve_async(&self, header: &TokenHeader<'_>) -> impl Future<Output = Result<Self::Key<'_>, JwtError>> + Send {
+        (**self).resolve_async(header)
+    }
+
+    fn supports(&self, alg: Algorithm) -> bool {
+        (**self).supports(alg)
+    }
+}
+
+/// The error of a source that has no key for a header.
+#[cold]
+pub(crate) fn unknown_key() -> JwtError {
+    JwtError::new(JwtErrorKind::UnknownKey)
+}

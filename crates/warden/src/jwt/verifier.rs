@@ -1,0 +1,558 @@
+//! [`JwtVerifier`]: the one place a token becomes claims.
+
+use std::{borrow::Cow, fmt, marker::PhantomData, ops::Deref, sync::Arc, time::Duration};
+
+use serde::de::DeserializeOwned;
+
+use super::{
+    Algorithm, AlgorithmSet, Clock, DecodingKey, JwtConfigError, JwtError, JwtErrorKind, KeySource, SystemClock,
+    TokenHeader,
+    cache::{Entry, TokenCache},
+    claims::Validation,
+    json::{self, Value},
+    pem::{decode_b64url, decode_b64url_into, decoded_len},
+};
+
+/// A token whose signature and claims were verified.
+///
+/// The claims are shared (`Arc<C>`): a cache hit hands out the same claims
+/// without copying them, so `C` need not be `Clone`. `Verified<C>`
+/// dereferences to `C`.
+pub struct Verified<C> {
+    claims: Arc<C>,
+    alg: Algorithm,
+    exp: Option<i64>,
+    cached: bool,
+}
+
+impl<C> Verified<C> {
+    /// The claims.
+    pub fn claims(&self) -> &C {
+        &self.claims
+    }
+
+    /// The shared claims.
+    pub fn into_claims(self) -> Arc<C> {
+        self.claims
+    }
+
+    /// The claims, owned: moved out when nothing else shares them (always
+    /// without a cache), cloned otherwise.
+    pub fn into_inner(self) -> C
+    where
+        C: Clone,
+    {
+        Arc::unwrap_or_clone(self.claims)
+    }
+
+    /// The algorithm the token was signed with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// The token's `exp`, in seconds since the Unix epoch.
+    pub fn expires_at(&self) -> Option<i64> {
+        self.exp
+    }
+
+    /// Whether the verifier's cache answered.
+    pub fn from_cache(&self) -> bool {
+        self.cached
+    }
+}
+
+impl<C> Deref for Verified<C> {
+    type Target = C;
+
+    fn deref(&self) -> &C {
+        &self.claims
+    }
+}
+
+impl<C> Clone for Verified<C> {
+    fn clone(&self) -> Self {
+        Self { claims: Arc::clone(&self.claims), alg: self.alg, exp: self.exp, cached: self.cached }
+    }
+}
+
+impl<C: fmt::Debug> fmt::Debug for Verified<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("claims", &self.claims)
+            .field("alg", &self.alg)
+            .field("exp", &self.exp)
+            .field("cached", &self.cached)
+            .finish()
+    }
+}
+
+struct Inner<C, K> {
+    keys: K,
+    validation: Validation,
+    clock: Arc<dyn Clock>,
+    cache: Option<TokenCache<C>>,
+}
+
+/// Verifies tokens: signature (RFC 7515), then claims (RFC 7519), into the
+/// claims type `C`.
+///
+/// Built once at startup with [`JwtVerifier::builder`]; cloning is a
+/// reference-count increment, so it can live in the router state.
+///
+/// What a token must be to pass:
+///
+/// 1. three base64url segments, strict (no padding, canonical trailing
+///    bits); a header that is a JSON object with a string `alg` and no
+///    `crit`;
+/// 2. an `alg` in the allow-list (`none` never is) that the key found by
+///    the [`KeySource`] can verify;
+/// 3. a signature that verifies;
+/// 4. claims that are a JSON object with `exp` in the future (required
+///    unless [`exp_optional`](JwtVerifierBuilder::exp_optional)), `nbf`
+///    (when present) not in the future, each with the leeway; an `aud` among
+///    the accepted audiences, and an `iss` among the accepted issuers, when
+///    configured; every required claim present and not `null`;
+/// 5. claims that deserialize into `C`.
+///
+/// The payload is decoded only once the signature is verified, and the
+/// registered claims are read from it directly (no intermediate JSON
+/// value); then `C` is deserialized once.
+pub struct JwtVerifier<C, K = DecodingKey> {
+    inner: Arc<Inner<C, K>>,
+    _claims: PhantomData<fn() -> C>,
+}
+
+impl<C, K> Clone for JwtVerifier<C, K> {
+    fn clone(&self) -> Self {
+        Self { inner: Arc::clone(&self.inner), _claims: PhantomData }
+    }
+}
+
+impl<C, K> fmt::Debug for JwtVerifier<C, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwtVerifier")
+            .field("algorithms", &self.inner.validation.algorithms)
+            .field("leeway", &self.inner.validation.leeway)
+            .field("audiences", &self.inner.validation.audiences)
+            .field("issuers", &self.inner.validation.issuers)
+            .field("clock", &self.inner.clock)
+            .field("cache", &self.inner.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Each segment is decoded in turn into one stack buffer of this size (the
+/// header until its key is found, then the signature until it is verified,
+/// then the claims); a larger one goes to the heap.
+const STACK_BUFFER: usize = 768;
+
+/// The three segments of a compact JWS.
+struct Parts<'t> {
+    header: &'t [u8],
+    payload: &'t [u8],
+    signature: &'t [u8],
+    /// `header.payload`, what the signature covers.
+    signing_input: &'t [u8],
+}
+
+impl<'t> Parts<'t> {
+    #[inline]
+    fn split(token: &'t str) -> Result<Self, JwtError> {
+        let malformed = || JwtError::new(JwtErrorKind::Malformed);
+        let first = token.find('.').ok_or_else(malformed)?;
+        let last = token.rfind('.').ok_or_else(malformed)?;
+        let bytes = token.as_bytes();
+        let payload = bytes.get(first + 1..last).ok_or_else(malformed)?;
+        if first == last || payload.contains(&b'.') {
+            return Err(malformed());
+        }
+        Ok(Self {
+            header: bytes.get(..first).ok_or_else(malformed)?,
+            payload,
+            signature: bytes.get(last + 1..).ok_or_else(malformed)?,
+            signing_input: bytes.get(..last).ok_or_else(malformed)?,
+        })
+    }
+}
+
+/// Decodes base64url `b64` into `stack` when it fits, into `heap` otherwise.
+#[inline]
+fn decode<'b>(b64: &[u8], stack: &'b mut [u8], heap: &'b mut Vec<u8>) -> Result<&'b [u8], JwtError> {
+    let malformed = || JwtError::new(JwtErrorKind::Malformed);
+    let len = decoded_len(b64.len()).ok_or_else(malformed)?;
+    if len <= stack.len() {
+        let written = decode_b64url_into(b64, stack).ok_or_else(malformed)?;
+        stack.get(..written).ok_or_else(malformed)
+    } else {
+        *heap = decode_b64url(b64).ok_or_else(malformed)?;
+        Ok(heap)
+    }
+}
+
+/// Reads a JOSE header: `alg` (required, a known algorithm), `kid`, `typ`,
+/// `cty` (strings when present), and no `crit`.
+pub(crate) fn parse_header(bytes: &[u8]) -> Result<TokenHeader<'_>, JwtError> {
+    let malformed = || JwtError::new(JwtErrorKind::Malformed);
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(malformed());
+    }
+    let mut alg = None;
+    let mut kid = None;
+    let mut typ = None;
+    let mut cty = None;
+    let mut crit = false;
+    let mut refused = None;
+    fn string(value: Value<'_>) -> Result<json::RawStr<'_>, json::Invalid> {
+        match value {
+            Value::Str(raw) => Ok(raw),
+            _ => Err(json::Invalid),
+        }
+    }
+    json::for_each_member(bytes, |name, value| {
+        let decoded;
+        let name = if name.escaped() {
+            decoded = name.decode()?;
+            decoded.as_bytes()
+        } else {
+            name.raw()
+        };
+        match name {
+            b"alg" => alg = Some(string(value)?),
+            b"kid" => kid = Some(string(value)?.decode()?),
+            b"typ" => typ = Some(string(value)?.decode()?),
+            b"cty" => cty = Some(string(value)?.decode()?),
+            b"crit" => crit = true,
+            _ => {}
+        }
+        Ok(())
+    })
+    .map_err(|_| malformed())?;
+    if crit {
+        refused = Some(JwtErrorKind::UnsupportedCritical);
+    }
+    let alg = alg.ok_or_else(malformed)?;
+    let alg = if alg.escaped() {
+        alg.decode().ok().and_then(|name| Algorithm::from_name(name.as_bytes()))
+    } else {
+        Algorithm::from_name(alg.raw())
+    };
+    let alg = alg.ok_or_else(|| JwtError::new(JwtErrorKind::DisallowedAlgorithm))?;
+    if let Some(kind) = refused {
+        return Err(JwtError::new(kind));
+    }
+    Ok(TokenHeader { alg, kid, typ, cty })
+}
+
+impl<C, K> JwtVerifier<C, K>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+    K: KeySource,
+{
+    /// A builder for a verifier that finds its keys in `keys` and accepts
+    /// only `algorithms` (an empty list is refused by
+    /// [`build`](JwtVerifierBuilder::build)).
+    ///
+    /// ```
+    /// use serde::Deserialize;
+    /// use warden::jwt::{Algorithm, DecodingKey, JwtVerifier};
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Claims { sub: String }
+    ///
+    /// let verifier = JwtVerifier::<Claims>::builder(
+    ///     DecodingKey::from_secret(b"a secret of at least 32 bytes!!!")?,
+    ///     [Algorithm::Hs256],
+    /// )
+    /// .audience("api")
+    /// .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn builder(keys: K, algorithms: impl IntoIterator<Item = Algorithm>) -> JwtVerifierBuilder<C, K> {
+        let mut set = AlgorithmSet::default();
+        for alg in algorithms {
+            set.insert(alg);
+        }
+        JwtVerifierBuilder {
+            keys,
+            algorithms: set,
+            leeway: Duration::ZERO,
+            require_exp: true,
+            reject_future_iat: false,
+            audiences: Vec::new(),
+            any_audience: false,
+            issuers: Vec::new(),
+            required: Vec::new(),
+            clock: Arc::new(SystemClock),
+            cache: None,
+            _claims: PhantomData,
+        }
+    }
+
+    /// Verifies `token` with the key source's in-memory keys (a source that
+    /// fetches is not asked to: use [`verify_async`](Self::verify_async)).
+    ///
+    /// # Errors
+    ///
+    /// A [`JwtError`] whose [kind](JwtError::kind) says why; `?` turns it
+    /// into the `401 invalid_token` [`AuthRejection`](crate::AuthRejection).
+    pub fn verify(&self, token: &str) -> Result<Verified<C>, JwtError> {
+        let now = self.inner.clock.now();
+        if let Some(hit) = self.cached(token, now) {
+            return Ok(hit);
+        }
+        let parts = Parts::split(token)?;
+        let mut buffer = [0u8; STACK_BUFFER];
+        let mut heap = Vec::new();
+        let header = parse_header(decode(parts.header, &mut buffer, &mut heap)?)?;
+        let alg = header.alg;
+        self.check_algorithm(alg)?;
+        let key = self.inner.keys.resolve(&header)?;
+        drop(header);
+        self.finish(token, &parts, alg, &key, now, &mut buffer)
+    }
+
+    /// Verifies `token`, letting the key source fetch keys it does not have
+    /// yet (a JWKS source refetching on an unknown `kid`). With a static key
+    /// or [`KeySet`](super::KeySet) it never waits.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify`](Self::verify).
+    pub async fn verify_async(&self, token: &str) -> Result<Verified<C>, JwtError> {
+        let now = self.inner.clock.now();
+        if let Some(hit) = self.cached(token, now) {
+            return Ok(hit);
+        }
+        let parts = Parts::split(token)?;
+        let mut buffer = [0u8; STACK_BUFFER];
+        let mut heap = Vec::new();
+        let header = parse_header(decode(parts.header, &mut buffer, &mut heap)?)?;
+        let alg = header.alg;
+        self.check_algorithm(alg)?;
+        let key = self.inner.keys.resolve_async(&header).await?;
+        drop(header);
+        // A fetch may have taken a while: judge the claims by the clock now.
+        let now = self.inner.clock.now();
+        self.finish(token, &parts, alg, &key, now, &mut buffer)
+    }
+
+    /// The key source.
+    pub fn keys(&self) -> &K {
+        &self.inner.keys
+    }
+
+    /// The number of tokens in the cache (0 without one).
+    pub fn cache_len(&self) -> usize {
+        self.inner.cache.as_ref().map_or(0, TokenCache::len)
+    }
+
+    /// Empties the cache (after a key is revoked, say).
+    pub fn clear_cache(&self) {
+        if let Some(cache) = &self.inner.cache {
+            cache.clear();
+        }
+    }
+
+    #[inline]
+    fn cached(&self, token: &str, now: i64) -> Option<Verified<C>> {
+        let entry = self.inner.cache.as_ref()?.get(token, now)?;
+        Some(Verified { claims: entry.claims, alg: entry.alg, exp: Some(entry.exp), cached: true })
+    }
+
+    #[inline]
+    fn check_algorithm(&self, alg: Algorithm) -> Result<(), JwtError> {
+        if self.inner.validation.algorithms.contains(alg) {
+            Ok(())
+        } else {
+            Err(JwtError::new(JwtErrorKind::DisallowedAlgorithm))
+        }
+    }
+
+    fn finish(
+        &self,
+        token: &str,
+        parts: &Parts<'_>,
+        alg: Algorithm,
+        key: &DecodingKey,
+        now: i64,
+        buffer: &mut [u8],
+    ) -> Result<Verified<C>, JwtError> {
+        let mut heap = Vec::new();
+        key.verify(alg, parts.signing_input, decode(parts.signature, buffer, &mut heap)?)?;
+        let payload = std::str::from_utf8(decode(parts.payload, buffer, &mut heap)?)
+            .map_err(|_| JwtError::new(JwtErrorKind::Malformed))?;
+        let validation = &self.inner.validation;
+        let registered = validation.scan(payload.as_bytes())?;
+        validation.check(&registered, now)?;
+        let claims: C = serde_json::from_str(payload)
+            .map_err(|error| JwtError::new(JwtErrorKind::InvalidClaims).with_source(error))?;
+        let claims = Arc::new(claims);
+        if let (Some(cache), Some(exp)) = (&self.inner.cache, registered.exp) {
+            cache.insert(token, Entry { claims: Arc::clone(&claims), alg, exp, nbf: registered.nbf });
+        }
+        Ok(Verified { claims, alg, exp: registered.exp, cached: false })
+    }
+}
+
+/// Builds a [`JwtVerifier`]; see [`JwtVerifier::builder`].
+///
+/// Defaults are secure, and PyJWT's but for `iat`: no leeway, `exp`
+/// required, `nbf` checked when present, `iat` only type-checked (see
+/// [`reject_future_iat`](Self::reject_future_iat)), a token with
+/// an `aud` refused unless an [`audience`](Self::audience) accepts it, the
+/// system clock, no cache.
+#[must_use]
+pub struct JwtVerifierBuilder<C, K> {
+    keys: K,
+    algorithms: AlgorithmSet,
+    leeway: Duration,
+    require_exp: bool,
+    reject_future_iat: bool,
+    audiences: Vec<Box<str>>,
+    any_audience: bool,
+    issuers: Vec<Box<str>>,
+    required: Vec<Box<str>>,
+    clock: Arc<dyn Clock>,
+    cache: Option<usize>,
+    _claims: PhantomData<fn() -> C>,
+}
+
+impl<C, K> fmt::Debug for JwtVerifierBuilder<C, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwtVerifierBuilder")
+            .field("algorithms", &self.algorithms)
+            .field("leeway", &self.leeway)
+            .field("audiences", &self.audiences)
+            .field("issuers", &self.issuers)
+            .field("required", &self.required)
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C, K> JwtVerifierBuilder<C, K>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+    K: KeySource,
+{
+    /// Accepts `exp` up to `leeway` in the past and `nbf` up to `leeway` in
+    /// the future (whole seconds; default 0, as PyJWT).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// Accepts tokens whose `aud` is (or contains) `audience`; call again to
+    /// accept several. Once set, `aud` is required.
+    pub fn audience(mut self, audience: impl Into<Cow<'static, str>>) -> Self {
+        self.audiences.push(Box::from(&*audience.into()));
+        self
+    }
+
+    /// Accepts any `aud` without checking it (by default a token with an
+    /// `aud` is refused unless an [`audience`](Self::audience) matches).
+    pub fn any_audience(mut self) -> Self {
+        self.any_audience = true;
+        self
+    }
+
+    /// Accepts tokens whose `iss` is `issuer`; call again to accept several.
+    /// Once set, `iss` is required.
+    pub fn issuer(mut self, issuer: impl Into<Cow<'static, str>>) -> Self {
+        self.issuers.push(Box::from(&*issuer.into()));
+        self
+    }
+
+    /// Requires the claim `name` to be present and not `null` (up to 64).
+    pub fn require_claim(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.required.push(Box::from(&*name.into()));
+        self
+    }
+
+    /// Accepts tokens without `exp` (which then never expire). An `exp`
+    /// that is present is still checked.
+    pub fn exp_optional(mut self) -> Self {
+        self.require_exp = false;
+        self
+    }
+
+    /// Refuses tokens whose `iat` is in the future (beyond the leeway) as
+    /// [`NotYetValid`](JwtErrorKind::NotYetValid). Off by default, as RFC
+    /// 7519 §4.1.6 asks no such check; PyJWT 2.x makes it.
+    pub fn reject_future_iat(mut self) -> Self {
+        self.reject_future_iat = true;
+        self
+    }
+
+    /// Reads the time from `clock` (a [`FixedClock`](super::FixedClock) in
+    /// tests).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Keeps up to about `capacity` verified tokens, so that a token seen
+    /// again costs a lookup instead of a signature check.
+    ///
+    /// The cache is keyed by the whole token (a hit compares every byte),
+    /// shares the claims (`Arc<C>`, no clone), serves an entry only while
+    /// the verifier's clock finds the token within its `exp` and `nbf` (with
+    /// the leeway), evicts the least useful entry when full (S3-FIFO), and
+    /// is safe to use from every thread (sharded locks). Tokens without
+    /// `exp`, or longer than 16 KiB, are not kept. A key removed from the
+    /// key source does not end the entries it verified: call
+    /// [`JwtVerifier::clear_cache`] when revoking a key.
+    pub fn cache(mut self, capacity: usize) -> Self {
+        self.cache = Some(capacity);
+        self
+    }
+
+    /// The verifier.
+    ///
+    /// # Errors
+    ///
+    /// An empty allow-list, an allowed algorithm no key of the source can
+    /// verify, an empty audience, issuer or claim name, more than 64
+    /// required claims, or a cache of capacity 0.
+    pub fn build(self) -> Result<JwtVerifier<C, K>, JwtConfigError> {
+        if self.algorithms.is_empty() {
+            return Err(JwtConfigError::NoAlgorithms);
+        }
+        if let Some(alg) = self.algorithms.iter().find(|alg| !self.keys.supports(*alg)) {
+            return Err(JwtConfigError::AlgorithmWithoutKey(alg));
+        }
+        if self.audiences.iter().any(|audience| audience.is_empty()) {
+            return Err(JwtConfigError::InvalidClaimSetting("an audience is empty"));
+        }
+        if self.issuers.iter().any(|issuer| issuer.is_empty()) {
+            return Err(JwtConfigError::InvalidClaimSetting("an issuer is empty"));
+        }
+        if self.required.iter().any(|name| name.is_empty()) {
+            return Err(JwtConfigError::InvalidClaimSetting("a required claim name is empty"));
+        }
+        if self.required.len() > 64 {
+            return Err(JwtConfigError::InvalidClaimSetting("more than 64 required claims"));
+        }
+        if self.cache == Some(0) {
+            return Err(JwtConfigError::ZeroCacheCapacity);
+        }
+        let leeway = i64::try_from(self.leeway.as_secs()).unwrap_or(i64::MAX);
+        let validation = Validation {
+            algorithms: self.algorithms,
+            leeway,
+            require_exp: self.require_exp,
+            reject_future_iat: self.reject_future_iat,
+            audiences: self.audiences.into_boxed_slice(),
+            any_audience: self.any_audience,
+            issuers: self.issuers.into_boxed_slice(),
+            required: self.required.into_boxed_slice(),
+        };
+        let inner = Inner {
+            keys: self.keys,
+            validation,
+            clock: self.clock,
+            cache: self.cache.map(|capacity| TokenCache::new(capacity, leeway)),
+        };
+        Ok(JwtVerifier { inner: Arc::new(inner), _claims: PhantomData })
+    }
+}
