@@ -15,7 +15,9 @@ pub mod echo;
 pub mod http_layer;
 pub mod http_schemes;
 pub mod listener;
+pub mod oauth2;
 pub mod permissions;
+pub mod scopes;
 pub mod token_format;
 
 /// Every route of the parity server.
@@ -29,6 +31,8 @@ pub fn app() -> Result<Router, ConfigError> {
         .merge(http_schemes::router()?)
         .merge(api_keys::router()?)
         .merge(combinations::router()?)
+        .merge(oauth2::router()?)
+        .merge(scopes::router()?)
         .merge(permissions::router()?)
         .layer(axum::middleware::from_fn(http_layer::reject_invalid_target)))
 }

@@ -25,6 +25,28 @@ impl Token {
     }
 }
 
+/// A user of ROUTES.md 4.5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct User {
+    /// The name.
+    pub username: &'static str,
+    /// The password (both users have `secret`).
+    pub password: &'static str,
+    /// Whether the user is disabled.
+    pub disabled: bool,
+}
+
+/// The users of ROUTES.md 4.5: `alice` (active) and `bob` (disabled).
+const USERS: [User; 2] = [
+    User { username: "alice", password: "secret", disabled: false },
+    User { username: "bob", password: "secret", disabled: true },
+];
+
+/// The user named `username`, if there is one.
+pub fn user(username: &str) -> Option<User> {
+    USERS.into_iter().find(|user| user.username == username)
+}
+
 /// Marks the `PermOAuth2` configuration in router states.
 #[derive(Debug)]
 pub struct PermOAuth2;

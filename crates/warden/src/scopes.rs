@@ -23,7 +23,7 @@
 //! ```
 //! use warden::scopes::{GrantedScopes, SecurityScopes};
 //!
-//! let route = SecurityScopes::from_static(&["me"]).with(["items", "me"])?;
+//! let route = SecurityScopes::from_static(&["me"])?.with(["items", "me"])?;
 //! assert_eq!(route.scope_str(), "me items");
 //! assert_eq!(route.challenge().to_string(), r#"Bearer scope="me items""#);
 //!
@@ -169,6 +169,9 @@ macro_rules! scopes {
                 SCOPES
             };
         }
+
+        // Evaluated when the program is compiled, used or not.
+        const _: &[&str] = <$name as $crate::scopes::ScopeList>::SCOPES;
     )+};
 }
 
@@ -244,9 +247,23 @@ impl SecurityScopes {
         Ok(Self(Repr::Shared(list.into())))
     }
 
-    /// This list followed by a static one, checked already: allocates only
-    /// when both are non-empty.
-    pub(crate) fn then_static(&self, more: &'static [&'static str]) -> Self {
+    /// This list followed by the scopes of `L`, without duplicates: the
+    /// effective scopes of a requirement declared with a [`ScopeList`],
+    /// checked when the program was compiled, so this cannot fail. It
+    /// allocates only when both lists are non-empty.
+    ///
+    /// ```
+    /// use warden::scopes::SecurityScopes;
+    ///
+    /// warden::scopes! { Mid = ["a", "c"]; Leaf = ["b", "a"]; }
+    /// let leaf = SecurityScopes::new().then::<Mid>().then::<Leaf>();
+    /// assert_eq!(leaf.scope_str(), "a c b");
+    /// ```
+    pub fn then<L: ScopeList>(&self) -> Self {
+        self.then_static(L::SCOPES)
+    }
+
+    fn then_static(&self, more: &'static [&'static str]) -> Self {
         if more.is_empty() {
             return self.clone();
         }
@@ -554,10 +571,10 @@ mod tests {
     #[test]
     fn nested_scopes_keep_the_outer_ones_first_without_duplicates() {
         let outer = SecurityScopes::from_static(&["me"]).unwrap();
-        let nested = outer.then_static(Items::SCOPES);
+        let nested = outer.then::<Items>();
         assert_eq!(nested.scopes().collect::<Vec<_>>(), ["me", "items"]);
         assert_eq!(nested.scope_str(), "me items");
-        assert_eq!(SecurityScopes::new().then_static(Items::SCOPES).scope_str(), "items me");
+        assert_eq!(SecurityScopes::new().then::<Items>().scope_str(), "items me");
     }
 
     #[test]

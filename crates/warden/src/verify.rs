@@ -172,14 +172,17 @@ where
 }
 
 /// The verifier, its credentials (`None` when absent) and the effective scopes.
-fn prepare<V, L, St>(parts: &Parts, state: &St) -> Result<(V, Option<<V::Scheme as Scheme>::Credentials>, SecurityScopes), AuthRejection>
+fn prepare<V, L, St>(
+    parts: &Parts,
+    state: &St,
+) -> Result<(V, Option<<V::Scheme as Scheme>::Credentials>, SecurityScopes), AuthRejection>
 where
     V: Verifier + FromRef<St>,
     L: ScopeList,
 {
     let verifier = V::from_ref(state);
     let credentials = resolve(parts, verifier.scheme())?;
-    let scopes = declared(parts).then_static(L::SCOPES);
+    let scopes = declared(parts).then::<L>();
     Ok((verifier, credentials, scopes))
 }
 
@@ -359,7 +362,11 @@ mod jwt_bearer {
             &self.scheme
         }
 
-        async fn verify(&self, credentials: &S::Credentials, scopes: &SecurityScopes) -> Result<Verified<C>, AuthRejection> {
+        async fn verify(
+            &self,
+            credentials: &S::Credentials,
+            scopes: &SecurityScopes,
+        ) -> Result<Verified<C>, AuthRejection> {
             let verified = match self.jwt.verify_async(credentials.token()).await {
                 Ok(verified) => verified,
                 Err(error) => return Err(self.reject(error.into(), scopes)),

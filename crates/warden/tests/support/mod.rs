@@ -39,6 +39,18 @@ pub async fn authorization(app: &Router, uri: &str, value: &[u8]) -> Answer {
     get(app, uri, &[("authorization", value)]).await
 }
 
+/// The body text of `GET uri`, with `authorization` as the `Authorization`
+/// value unless it is empty.
+pub async fn get_text(app: &Router, uri: &str, authorization: &[u8]) -> String {
+    let mut request = Request::get(uri);
+    if !authorization.is_empty() {
+        request = request.header("authorization", axum::http::HeaderValue::from_bytes(authorization).unwrap());
+    }
+    let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
 /// The JSON body of a response.
 pub async fn body(response: axum::response::Response) -> Value {
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
