@@ -9,7 +9,10 @@ mod support;
 use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};
 use support::{authorization, get as send};
-use warden::{ApiKey, Auth, ConfigError, HttpBasic, HttpBearer, HttpScheme};
+use warden::{
+    ApiKey, Auth, BearerToken, ConfigError, HttpBasic, HttpBearer, HttpScheme, OAuth2, OAuth2AuthorizationCodeBearer,
+    OAuth2ClientCredentialsBearer, OAuth2PasswordBearer, OpenIdConnect, Scheme,
+};
 
 const NOT_AUTHENTICATED: &str = r#"{"detail":"Not authenticated"}"#;
 
@@ -109,6 +112,57 @@ async fn d7_d18_bearer_with_an_empty_token_is_missing() {
     for value in [&b"Bearer"[..], b"Bearer ", b"Bearer   \t "] {
         let answer = authorization(&bearer_app(), "/", value).await;
         assert_eq!((answer.status, answer.body.clone()), (200, Value::Null));
+    }
+}
+
+/// An app whose one route echoes the bearer token of the required scheme
+/// `S` and, at `/optional`, of the optional one.
+fn token_app<S: Scheme<Credentials = BearerToken>>(scheme: S) -> Router {
+    async fn echo<S: Scheme<Credentials = BearerToken>>(Auth(token): Auth<S>) -> Json<Value> {
+        Json(json!({"authorization": token.as_str()}))
+    }
+    async fn optional<S: Scheme<Credentials = BearerToken>>(token: Option<Auth<S>>) -> Json<Value> {
+        Json(json!({"authorization": token.as_deref().map(BearerToken::as_str)}))
+    }
+    Router::new().route("/", get(echo::<S>)).route("/optional", get(optional::<S>)).with_state(scheme)
+}
+
+/// Every OAuth2 and OpenID Connect scheme, each as an app.
+fn oauth2_apps() -> Vec<(&'static str, Router)> {
+    vec![
+        ("password", token_app(OAuth2PasswordBearer::new("token").unwrap())),
+        ("authorization code", token_app(OAuth2AuthorizationCodeBearer::new("authorize", "token").unwrap())),
+        ("client credentials", token_app(OAuth2ClientCredentialsBearer::new("token").unwrap())),
+        ("base", token_app(OAuth2::builder().build().unwrap())),
+        ("openid connect", token_app(OpenIdConnect::new("https://example.com/.well-known/openid-configuration").unwrap())),
+    ]
+}
+
+#[tokio::test]
+async fn d7_d18_every_oauth2_scheme_treats_an_empty_token_as_missing() {
+    for (name, app) in oauth2_apps() {
+        for value in [&b"Bearer"[..], b"Bearer ", b"bearer   \t "] {
+            let answer = authorization(&app, "/", value).await;
+            assert_eq!((answer.status, answer.challenges.as_slice()), (401, &["Bearer".to_owned()][..]), "{name}");
+            assert_eq!(answer.body, not_authenticated());
+            let answer = authorization(&app, "/optional", value).await;
+            assert_eq!((answer.status, answer.body), (200, json!({"authorization": null})), "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn d8_oauth2_base_and_openid_connect_extract_a_bearer_token_not_the_header() {
+    for (name, app) in oauth2_apps() {
+        let answer = authorization(&app, "/", b"Bearer abc.def").await;
+        assert_eq!((answer.status, answer.body), (200, json!({"authorization": "abc.def"})), "{name}");
+        // Another scheme is no bearer token: missing, with the Bearer challenge.
+        let answer = authorization(&app, "/", b"Basic YWxpY2U6c2VjcmV0").await;
+        assert_eq!((answer.status, answer.challenges.as_slice()), (401, &["Bearer".to_owned()][..]), "{name}");
+        // And the D6 rules hold: a token with a space is a bad request.
+        let answer = authorization(&app, "/optional", b"Bearer a b").await;
+        assert_eq!(answer.status, 400, "{name}");
+        assert!(answer.challenges[0].starts_with(r#"Bearer error="invalid_request""#), "{name}");
     }
 }
 
