@@ -765,3 +765,52 @@ async fn discovery_can_read_a_given_url_and_still_checks_the_issuer() {
     let err = OidcDiscovery::builder("https://elsewhere.example").discovery_url(url).build().unwrap().fetch().await;
     assert_eq!(err.unwrap_err().kind(), JwksErrorKind::IssuerMismatch);
 }
+
+// ---- through a router ---------------------------------------------------
+
+#[tokio::test]
+async fn a_router_verifies_tokens_with_keys_from_the_provider_rotation_included() {
+    use axum::{body::Body, http::Request};
+    use tower::ServiceExt as _;
+    use warden::{OAuth2PasswordBearer, Security, jwt::ScopedClaims, verify::JwtBearer};
+
+    warden::scopes! { Me = ["me"]; }
+    type CurrentUser = JwtBearer<ScopedClaims, OAuth2PasswordBearer, JwksSource>;
+    async fn me(user: Security<CurrentUser, Me>) -> String {
+        user.sub.clone()
+    }
+
+    let provider = Provider::start(jwk_set(&["rsa-2024"])).await;
+    let clock = Arc::new(FixedClock::at(NOW));
+    let jwt =
+        JwtVerifier::builder(source_for(&provider, &clock).build().unwrap(), [Algorithm::Rs256, Algorithm::EdDsa])
+            .clock(Arc::clone(&clock))
+            .build()
+            .unwrap();
+    let app = Router::new()
+        .route("/me", get(me))
+        .with_state(JwtBearer::new(OAuth2PasswordBearer::new("token").unwrap(), jwt));
+    let call = |name: &str, kid: &str, scopes: &[&str]| {
+        let token = token_as(name, kid, &json!({ "sub": "johndoe", "scopes": scopes, "exp": NOW + 3600 }));
+        let request = Request::get("/me").header("authorization", format!("Bearer {token}")).body(Body::empty());
+        app.clone().oneshot(request.unwrap())
+    };
+
+    assert_eq!(call("rsa-2024", "rsa-2024", &["me"]).await.unwrap().status(), 200);
+    let no_scope = call("rsa-2024", "rsa-2024", &[]).await.unwrap();
+    assert_eq!(no_scope.status(), 403);
+    assert_eq!(no_scope.headers()["www-authenticate"], r#"Bearer error="insufficient_scope", scope="me""#);
+
+    // The provider rotates to a new key: its first token triggers one refetch
+    // (refetches are rate-limited, so some time passes first).
+    provider.set(|behaviour| behaviour.jwks = jwk_set(&["ed-2026"]));
+    clock.advance(Duration::from_secs(30));
+    assert_eq!(call("ed-2026", "ed-2026", &["me"]).await.unwrap().status(), 200);
+    assert_eq!(provider.hits(), 2);
+
+    // A kid the provider never published is an invalid token, not a 5xx.
+    clock.advance(Duration::from_secs(600));
+    let unknown = call("ed-2026", "never-published", &["me"]).await.unwrap();
+    assert_eq!(unknown.status(), 401);
+    assert!(unknown.headers()["www-authenticate"].to_str().unwrap().starts_with(r#"Bearer error="invalid_token""#));
+}
