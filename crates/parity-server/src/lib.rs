@@ -19,6 +19,7 @@ pub mod oauth2;
 pub mod permissions;
 pub mod scopes;
 pub mod token_format;
+pub mod tokens;
 
 /// Every route of the parity server.
 ///
@@ -33,6 +34,7 @@ pub fn app() -> Result<Router, ConfigError> {
         .merge(combinations::router()?)
         .merge(oauth2::router()?)
         .merge(scopes::router()?)
+        .merge(tokens::router())
         .merge(permissions::router()?)
         .layer(axum::middleware::from_fn(http_layer::reject_invalid_target)))
 }

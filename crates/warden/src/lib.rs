@@ -58,6 +58,7 @@ pub mod _documentation;
 pub mod challenge;
 mod config;
 mod extract;
+pub mod form;
 pub mod future;
 #[cfg(feature = "jwks")]
 pub mod jwks;
@@ -79,6 +80,7 @@ pub use crate::{
     challenge::Challenge,
     config::ConfigError,
     extract::Auth,
+    form::{OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, TokenResponse},
     layer::RequireAuth,
     rejection::{AuthErrorKind, AuthRejection},
     responder::{ProblemJson, RejectionResponder, RejectionResponderLayer},

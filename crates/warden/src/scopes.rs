@@ -6,7 +6,7 @@
 //!
 //! * on a router or route, with the [`RequireScopes`] layer;
 //! * on an extractor, with a [`ScopeList`] type parameter of
-//!   [`Security<V, L>`](crate::Security), written with [`scopes!`](crate::scopes!).
+//!   [`Security<V, L>`](crate::Security), written with [`scopes!`](macro@crate::scopes).
 //!
 //! The **effective** scopes of a requirement are its parent's, then its own,
 //! without duplicates (the first one kept): a `RequireScopes(["me"])` around
@@ -14,7 +14,7 @@
 //! That is FastAPI's order since 0.122, and the order the challenge lists
 //! them in: `Bearer scope="me items"`.
 //!
-//! [`SecurityScopes`] is that list. A [`TokenVerifier`](crate::TokenVerifier)
+//! [`SecurityScopes`] is that list. A [`Verifier`](crate::verify::Verifier)
 //! receives it with the token; a handler can take it as an extractor to read
 //! what the layers around it declared. [`SecurityScopes::authorize`] is the
 //! RFC 6750 check: every required scope granted, or `403` with
@@ -56,7 +56,7 @@ use crate::{AuthRejection, Challenge, ConfigError};
 /// Whether `scope` is an RFC 6749 §3.3 `scope-token`:
 /// `1*( %x21 / %x23-5B / %x5D-7E )`, printable ASCII except SP, `"` and `\`.
 ///
-/// A `const fn`, so that [`scopes!`](crate::scopes!) checks its list when the
+/// A `const fn`, so that [`scopes!`](macro@crate::scopes) checks its list when the
 /// program is compiled.
 pub const fn is_scope_token(scope: &str) -> bool {
     let bytes = scope.as_bytes();
@@ -74,7 +74,7 @@ pub const fn is_scope_token(scope: &str) -> bool {
     true
 }
 
-/// Whether `scopes` holds the same scope twice (for [`scopes!`](crate::scopes!)).
+/// Whether `scopes` holds the same scope twice (for [`scopes!`](macro@crate::scopes)).
 #[doc(hidden)]
 pub const fn has_duplicate(scopes: &[&str]) -> bool {
     let mut i = 0;
@@ -119,7 +119,7 @@ pub(crate) fn check_scope_token(scope: &str) -> Result<(), ConfigError> {
 
 /// A list of scopes known when the program is compiled: the `L` of
 /// [`Security<V, L>`](crate::Security). Write one with
-/// [`scopes!`](crate::scopes!); `()` is the empty list.
+/// [`scopes!`](macro@crate::scopes); `()` is the empty list.
 pub trait ScopeList: Send + Sync + 'static {
     /// The scopes, in order, without duplicates, each a `scope-token`.
     const SCOPES: &'static [&'static str];

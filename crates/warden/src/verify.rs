@@ -1,10 +1,10 @@
 //! Verified credentials: [`Security<V, L>`] runs a [`Verifier`] on a
-//! scheme's credentials with the route's [scopes](crate::scopes).
+//! scheme's credentials with the route's [scopes](mod@crate::scopes).
 //!
 //! FastAPI writes `Security(get_current_user, scopes=["items"])`; warden
 //! writes `Security<CurrentUser, Items>`, where `CurrentUser` is a
 //! [`Verifier`] in the router state and `Items` a
-//! [`ScopeList`](crate::scopes::ScopeList). The extractor
+//! [`ScopeList`]. The extractor
 //!
 //! 1. extracts the verifier's scheme (its own errors first: missing
 //!    credentials are the scheme's `401`, and the 400s of POLICY D6/D10);
@@ -171,11 +171,15 @@ where
     }
 }
 
-/// The verifier, its credentials (`None` when absent) and the effective scopes.
-fn prepare<V, L, St>(
-    parts: &Parts,
-    state: &St,
-) -> Result<(V, Option<<V::Scheme as Scheme>::Credentials>, SecurityScopes), AuthRejection>
+/// What a [`Security`] extraction starts from: the verifier, its scheme's
+/// credentials (`None` when absent) and the effective scopes.
+struct Prepared<V: Verifier> {
+    verifier: V,
+    credentials: Option<<V::Scheme as Scheme>::Credentials>,
+    scopes: SecurityScopes,
+}
+
+fn prepare<V, L, St>(parts: &Parts, state: &St) -> Result<Prepared<V>, AuthRejection>
 where
     V: Verifier + FromRef<St>,
     L: ScopeList,
@@ -183,7 +187,7 @@ where
     let verifier = V::from_ref(state);
     let credentials = resolve(parts, verifier.scheme())?;
     let scopes = declared(parts).then::<L>();
-    Ok((verifier, credentials, scopes))
+    Ok(Prepared { verifier, credentials, scopes })
 }
 
 impl<St, V, L> FromRequestParts<St> for Security<V, L>
@@ -195,7 +199,7 @@ where
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, AuthRejection> {
-        let (verifier, credentials, scopes) = prepare::<V, L, St>(parts, state)?;
+        let Prepared { verifier, credentials, scopes } = prepare::<V, L, St>(parts, state)?;
         let Some(credentials) = credentials else {
             return Err(verifier.scheme().not_authenticated());
         };
@@ -213,7 +217,7 @@ where
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Option<Self>, AuthRejection> {
-        let (verifier, credentials, scopes) = prepare::<V, L, St>(parts, state)?;
+        let Prepared { verifier, credentials, scopes } = prepare::<V, L, St>(parts, state)?;
         let Some(credentials) = credentials else {
             return Ok(None);
         };

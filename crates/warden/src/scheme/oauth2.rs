@@ -23,7 +23,7 @@
 //!
 //! A scheme only extracts the token. To check it (a signature, an expiry,
 //! the scopes a route needs), see [`Verified`](crate::Security) and
-//! [`scopes`](crate::scopes).
+//! [`scopes`](mod@crate::scopes).
 //!
 //! # Example
 //!
