@@ -26,11 +26,12 @@
 //! # Overview
 //!
 //! * A **scheme** ([`HttpBasic`], [`HttpBearer`], [`HttpScheme`] for Digest
-//!   and any other name, [`ApiKey`] in a header, query or cookie,
-//!   [`OAuth2PasswordBearer`]) is a configuration value, checked when it is
-//!   built ([`ConfigError`]) and kept in the router state. Each has a module
-//!   in [`scheme`] with its parsing rules, its challenge and a runnable
-//!   example.
+//!   and any other name, [`ApiKey`] in a header, query or cookie, the OAuth2
+//!   bearers [`OAuth2PasswordBearer`], [`OAuth2AuthorizationCodeBearer`],
+//!   [`OAuth2ClientCredentialsBearer`] and [`OAuth2`], and [`OpenIdConnect`])
+//!   is a configuration value, checked when it is built ([`ConfigError`])
+//!   and kept in the router state. Each has a module in [`scheme`] with its
+//!   parsing rules, its challenge and a runnable example.
 //! * [`Auth<S>`] extracts a scheme's credentials; `Option<Auth<S>>` is `None`
 //!   only when they are absent, never when they are malformed.
 //! * [`AuthRejection`] is the one rejection of every scheme: kind, status,
@@ -41,6 +42,17 @@
 //! * [`RequireAuth`] protects every route under a router.
 //! * [`ct_eq`] and [`Secret`] compare passwords and keys in constant time;
 //!   credentials never show in `Debug`.
+//! * [`Security<V, L>`](Security) runs a [`Verifier`](verify::Verifier)
+//!   (FastAPI's `get_current_user`) with the route's
+//!   [scopes](mod@scopes): declared with [`scopes!`] and
+//!   [`RequireScopes`](scopes::RequireScopes), outer ones first. With the
+//!   `jwt` feature, `verify::JwtBearer` verifies JWTs and
+//!   answers RFC 6750's `401 invalid_token` and `403 insufficient_scope`.
+//! * [`form`] is the token endpoint's side: the password request form, with
+//!   RFC 6749 `400`s, and the token response.
+//! * Features: `jwt` (JWT verification and signing on aws-lc-rs, a
+//!   verified-token cache), `jwks` (JWK sets fetched from a URL, OpenID
+//!   Connect discovery), `password` (argon2 hashing compatible with pwdlib).
 //! * [`permission`] composes checks with `&`, `|` and `!`, with
 //!   fastapi-has-permissions' error rules; the
 //!   [guide](_documentation::permissions) walks through it.

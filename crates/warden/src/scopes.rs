@@ -404,9 +404,9 @@ pub(crate) fn declared(parts: &Parts) -> SecurityScopes {
 
 /// What a token grants, for [`SecurityScopes::authorize`].
 ///
-/// Implemented for lists of scopes and for [`ScopedClaims`](crate::jwt::ScopedClaims);
+/// Implemented for lists of scopes and for `jwt::ScopedClaims` (feature `jwt`);
 /// implement it for your claims type to let
-/// [`JwtBearer`](crate::verify::JwtBearer) enforce scopes.
+/// `verify::JwtBearer` enforce scopes.
 pub trait GrantedScopes {
     /// Whether `scope` was granted.
     fn has_scope(&self, scope: &str) -> bool;

@@ -13,50 +13,50 @@
 //! 3. calls [`Verifier::verify`] with both, and hands the handler what it
 //!    returns.
 //!
-//! With a JWT verifier ([`JwtBearer`], feature `jwt`) enforcement is the
+//! With a JWT verifier (`JwtBearer`, feature `jwt`) enforcement is the
 //! RFC 6750 default: an invalid, expired or not-yet-valid token answers `401`
 //! with `Bearer error="invalid_token"`, and missing scopes `403` with
 //! `Bearer error="insufficient_scope", scope="…"`.
-//! [`JwtBearer::map_rejection`] restores the FastAPI tutorial's answers in a
+//! `JwtBearer::map_rejection` restores the FastAPI tutorial's answers in a
 //! few lines.
 //!
 //! To require a verifier for a whole router without reading its output, use
 //! axum's `middleware::from_extractor_with_state::<Security<V, L>, _>`.
 //!
-//! # Example: the scopes of FastAPI's tutorial, RFC style
+//! # Example
+//!
+//! A verifier of API keys that names the user, and a handler that needs it:
 //!
 //! ```
 //! use axum::{Router, routing::get, body::Body, http::Request};
 //! use tower::ServiceExt;
-//! use warden::{OAuth2PasswordBearer, Security, jwt::*, verify::JwtBearer};
+//! use warden::{ApiKey, ApiKeyCredentials, AuthRejection, Security, scopes::SecurityScopes, verify::Verifier};
 //!
-//! warden::scopes! { pub Items = ["items", "me"]; }
+//! #[derive(Clone)]
+//! struct KeyOwner { scheme: ApiKey }
 //!
-//! type CurrentUser = JwtBearer<ScopedClaims>;
+//! impl Verifier for KeyOwner {
+//!     type Scheme = ApiKey;
+//!     type Output = &'static str;
 //!
-//! async fn items(user: Security<CurrentUser, Items>) -> String {
-//!     format!("items of {}", user.sub)
+//!     fn scheme(&self) -> &ApiKey { &self.scheme }
+//!
+//!     async fn verify(&self, key: &ApiKeyCredentials, _: &SecurityScopes) -> Result<&'static str, AuthRejection> {
+//!         if key.ct_eq("k-alice") { Ok("alice") } else { Err(AuthRejection::invalid_token("unknown key")) }
+//!     }
 //! }
 //!
+//! async fn me(owner: Security<KeyOwner>) -> String { format!("hello {}", *owner) }
+//!
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let secret = b"09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7";
-//! let scheme = OAuth2PasswordBearer::builder("token").scope("me", "Read me").scope("items", "Read items").build()?;
-//! let verifier = JwtVerifier::builder(DecodingKey::from_secret(secret)?, [Algorithm::Hs256]).build()?;
-//! let app = Router::new().route("/items", get(items)).with_state(JwtBearer::new(scheme, verifier));
+//! let app = Router::new().route("/me", get(me)).with_state(KeyOwner { scheme: ApiKey::header("X-API-Key")? });
 //!
-//! let issuer = TokenIssuer::new(EncodingKey::from_secret(secret)?, Algorithm::Hs256)?;
-//! let call = |token: String| Request::get("/items").header("authorization", format!("Bearer {token}")).body(Body::empty());
+//! let missing = app.clone().oneshot(Request::get("/me").body(Body::empty())?).await?;
+//! assert_eq!(missing.status(), 401);
+//! assert_eq!(missing.headers()["www-authenticate"], "APIKey");
 //!
-//! let ok = app.clone().oneshot(call(issuer.issue("johndoe", &["me", "items"])?)?).await?;
+//! let ok = app.oneshot(Request::get("/me").header("x-api-key", "k-alice").body(Body::empty())?).await?;
 //! assert_eq!(ok.status(), 200);
-//!
-//! let no_items = app.clone().oneshot(call(issuer.issue("johndoe", &["me"])?)?).await?;
-//! assert_eq!(no_items.status(), 403);
-//! assert_eq!(no_items.headers()["www-authenticate"], r#"Bearer error="insufficient_scope", scope="items me""#);
-//!
-//! let forged = app.oneshot(call("not.a.jwt".to_owned())?).await?;
-//! assert_eq!(forged.status(), 401);
-//! assert!(forged.headers()["www-authenticate"].to_str()?.starts_with(r#"Bearer error="invalid_token""#));
 //! # Ok(()) }
 //! ```
 
@@ -274,7 +274,42 @@ mod jwt_bearer {
     /// | valid, a required scope not granted | `403`, `Bearer error="insufficient_scope", scope="<required scopes>"` |
     /// | valid, every scope granted | the handler gets [`Verified<C>`] |
     ///
-    /// See the [module documentation](super) for an example.
+    /// # Example: the scopes of FastAPI's tutorial, RFC style
+    ///
+    /// ```
+    /// use axum::{Router, routing::get, body::Body, http::Request};
+    /// use tower::ServiceExt;
+    /// use warden::{OAuth2PasswordBearer, Security, jwt::*, verify::JwtBearer};
+    ///
+    /// warden::scopes! { pub Items = ["items", "me"]; }
+    ///
+    /// type CurrentUser = JwtBearer<ScopedClaims>;
+    ///
+    /// async fn items(user: Security<CurrentUser, Items>) -> String {
+    ///     format!("items of {}", user.sub)
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let secret = b"09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7";
+    /// let scheme = OAuth2PasswordBearer::builder("token").scope("me", "Read me").scope("items", "Read items").build()?;
+    /// let verifier = JwtVerifier::builder(DecodingKey::from_secret(secret)?, [Algorithm::Hs256]).build()?;
+    /// let app = Router::new().route("/items", get(items)).with_state(JwtBearer::new(scheme, verifier));
+    ///
+    /// let issuer = TokenIssuer::new(EncodingKey::from_secret(secret)?, Algorithm::Hs256)?;
+    /// let call = |token: String| Request::get("/items").header("authorization", format!("Bearer {token}")).body(Body::empty());
+    ///
+    /// let ok = app.clone().oneshot(call(issuer.issue("johndoe", &["me", "items"])?)?).await?;
+    /// assert_eq!(ok.status(), 200);
+    ///
+    /// let no_items = app.clone().oneshot(call(issuer.issue("johndoe", &["me"])?)?).await?;
+    /// assert_eq!(no_items.status(), 403);
+    /// assert_eq!(no_items.headers()["www-authenticate"], r#"Bearer error="insufficient_scope", scope="items me""#);
+    ///
+    /// let forged = app.oneshot(call("not.a.jwt".to_owned())?).await?;
+    /// assert_eq!(forged.status(), 401);
+    /// assert!(forged.headers()["www-authenticate"].to_str()?.starts_with(r#"Bearer error="invalid_token""#));
+    /// # Ok(()) }
+    /// ```
     pub struct JwtBearer<C, S = OAuth2PasswordBearer, K = DecodingKey> {
         scheme: S,
         jwt: JwtVerifier<C, K>,
