@@ -328,14 +328,23 @@ pub enum TokenFormErrorKind {
     InvalidRequest,
     /// `unsupported_grant_type`: a `grant_type` other than `password`.
     UnsupportedGrantType,
+    /// `invalid_grant`: the application refused the credentials (a wrong
+    /// password, an unknown user); see [`TokenFormRejection::invalid_grant`].
+    InvalidGrant,
+    /// `invalid_scope`: the application refused a requested scope; see
+    /// [`TokenFormRejection::invalid_scope`].
+    InvalidScope,
 }
 
 impl TokenFormErrorKind {
-    /// The `error` code: `invalid_request` or `unsupported_grant_type`.
+    /// The `error` code: `invalid_request`, `unsupported_grant_type`,
+    /// `invalid_grant` or `invalid_scope`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::InvalidRequest => "invalid_request",
             Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::InvalidGrant => "invalid_grant",
+            Self::InvalidScope => "invalid_scope",
         }
     }
 }
@@ -389,6 +398,29 @@ impl TokenFormRejection {
             status: rejection.status(),
             description: Some(Cow::Owned(rejection.body_text())),
         }
+    }
+
+    /// RFC 6749 §5.2 `invalid_grant`, for a token endpoint that refuses the
+    /// resource owner's credentials: `400`
+    /// `{"error":"invalid_grant","error_description":…}`. Say the same thing
+    /// for an unknown user and a wrong password.
+    ///
+    /// ```
+    /// let refused = warden::form::TokenFormRejection::invalid_grant("incorrect username or password");
+    /// assert_eq!(refused.status(), 400);
+    /// assert_eq!(
+    ///     refused.body_json(),
+    ///     serde_json::json!({"error": "invalid_grant", "error_description": "incorrect username or password"})
+    /// );
+    /// ```
+    pub fn invalid_grant(description: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(TokenFormErrorKind::InvalidGrant, Some(description.into()))
+    }
+
+    /// RFC 6749 §5.2 `invalid_scope`, for a requested scope the application
+    /// does not grant: `400 {"error":"invalid_scope","error_description":…}`.
+    pub fn invalid_scope(description: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(TokenFormErrorKind::InvalidScope, Some(description.into()))
     }
 
     /// The error code.

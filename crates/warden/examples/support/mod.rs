@@ -4,11 +4,17 @@
 //!
 //! Every example includes it with `mod support;`. It sits in a subdirectory
 //! without a `main.rs`, so cargo does not take it for an example of its own.
+//! [`oauth2`] adds what the OAuth2 examples need besides: FastAPI's routing
+//! answers (slash redirects, `404`, `405`) and requests with a form body or
+//! a token from a login.
 
-use std::{net::Ipv4Addr, process::ExitCode};
+#![allow(dead_code, reason = "each example uses a part of the shared support module")]
 
-use axum::Router;
-use warden::ConfigError;
+use std::{fmt, net::Ipv4Addr, process::ExitCode};
+
+use axum::{Extension, Router};
+
+pub(crate) mod oauth2;
 
 /// The port used when `--port` is not given.
 pub(crate) const DEFAULT_PORT: u16 = 8000;
@@ -136,9 +142,9 @@ async fn shutdown_signal(name: &'static str) {
 /// The example `name`'s `main`: reads `--port`, builds the app, listens on
 /// 127.0.0.1, prints `listening on {base}{path}` and `listing(base)`, and
 /// serves until Ctrl-C or SIGTERM.
-pub(crate) async fn serve(
+pub(crate) async fn serve<E: fmt::Display>(
     name: &'static str,
-    app: fn() -> Result<Router, ConfigError>,
+    app: fn() -> Result<Router, E>,
     path: &str,
     listing: fn(&str) -> String,
 ) -> ExitCode {
@@ -160,6 +166,19 @@ pub(crate) async fn serve(
             return ExitCode::FAILURE;
         }
     };
+    serve_on(name, port, app, path, listing).await
+}
+
+/// Listens on 127.0.0.1:`port`, prints `listening on {base}{path}` and
+/// `listing(base)`, and serves `app` until Ctrl-C or SIGTERM. Handlers can
+/// read the address listened on as an [`oauth2::ServerAddress`] extension.
+pub(crate) async fn serve_on(
+    name: &'static str,
+    port: u16,
+    app: Router,
+    path: &str,
+    listing: impl FnOnce(&str) -> String,
+) -> ExitCode {
     let listener = match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -167,10 +186,11 @@ pub(crate) async fn serve(
             return ExitCode::FAILURE;
         }
     };
-    let port = listener.local_addr().map_or(port, |address| address.port());
-    let base = format!("http://127.0.0.1:{port}");
+    let address = listener.local_addr().unwrap_or((Ipv4Addr::LOCALHOST, port).into());
+    let base = format!("http://127.0.0.1:{}", address.port());
     println!("{name}: listening on {base}{path} (Ctrl-C to stop). Try:");
     print!("{}", listing(&base));
+    let app = app.layer(Extension(oauth2::ServerAddress(address)));
     if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal(name)).await {
         eprintln!("{name}: {error}");
         return ExitCode::FAILURE;
