@@ -71,7 +71,7 @@ impl ScopedUser {
         let scheme = OAuth2PasswordBearer::builder("token")
             .scope("me", "Read information about the current user.")
             .scope("items", "Read items.")
-            .scope("admin", "Administer.")
+            .scope("admin", "Admin.")
             .scheme_name("OAuth2Scoped")
             .build()?
             .with_marker();
@@ -171,9 +171,9 @@ async fn scopes_echo(endpoint: SecurityScopes, token: Option<Auth<OAuth2Password
 pub fn router() -> Result<Router, ConfigError> {
     let scoped = ScopedUser::new()?;
     let echo = OAuth2PasswordBearer::builder("token")
-        .scope("a", "Scope a")
-        .scope("b", "Scope b")
-        .scope("c", "Scope c")
+        .scope("a", "A")
+        .scope("b", "B")
+        .scope("c", "C")
         .scheme_name("ScopesEcho")
         .build()?
         .with_marker::<Echo>();

@@ -59,8 +59,8 @@ pub struct PermOAuth2;
 /// A scheme configuration error (none expected).
 pub fn perm_oauth2() -> Result<OAuth2PasswordBearer<PermOAuth2>, ConfigError> {
     Ok(OAuth2PasswordBearer::builder("token")
-        .scope("read", "Read access")
-        .scope("write", "Write access")
+        .scope("read", "Read")
+        .scope("write", "Write")
         .scheme_name("PermOAuth2")
         .build()?
         .with_marker())
