@@ -19,9 +19,15 @@
 //! warden's overhead is `warden - primitive`. The clock is the system clock,
 //! as in production.
 //!
+//! On a noisy machine, `WARDEN_BENCH_PAIRED=<rounds>` (see [`paired`]) times
+//! the cases in alternating short batches and prints the median per-round
+//! difference with the primitive.
+//!
 //! Instruction counts: with `WARDEN_BENCH_LOOP=<ALG>/<case>:<iterations>`
 //! (for example `RS256/warden:10000`) the binary skips criterion and runs one
-//! case in a plain loop, for `valgrind --tool=callgrind`.
+//! case in a plain loop, for `valgrind --tool=callgrind --toggle-collect=jwt::run`
+//! (which counts the loop's verifications alone: divide by the iterations)
+//! or `perf stat -e instructions:u` (subtract a run of 0 iterations).
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -158,32 +164,110 @@ fn cases() -> Vec<Case> {
         .collect()
 }
 
-#[inline(always)]
-fn run(case: &Case, which: &str) {
-    match which {
-        "primitive" => assert!(case.primitive.verify(black_box(&case.signing_input), black_box(&case.signature))),
-        "warden" => drop(black_box(case.uncached.verify(black_box(&case.token)).unwrap())),
-        "warden_ignored" => drop(black_box(case.ignored.verify(black_box(&case.token)).unwrap())),
-        "cache_hit" => drop(black_box(case.cached.verify(black_box(&case.token)).unwrap())),
-        _ => panic!("unknown case {which}"),
-    }
+/// What is measured of a case.
+#[derive(Clone, Copy)]
+enum Which {
+    Primitive,
+    Warden,
+    WardenIgnored,
+    CacheHit,
 }
 
-const WHICH: [&str; 4] = ["primitive", "warden", "warden_ignored", "cache_hit"];
+const WHICH: [(&str, Which); 4] = [
+    ("primitive", Which::Primitive),
+    ("warden", Which::Warden),
+    ("warden_ignored", Which::WardenIgnored),
+    ("cache_hit", Which::CacheHit),
+];
+
+/// One verification. Never inlined, so that every case pays the same call
+/// and so that `valgrind --tool=callgrind --toggle-collect=jwt::run` counts
+/// the verifications alone (not the set-up, which verifies too).
+#[inline(never)]
+fn run(case: &Case, which: Which) {
+    match which {
+        Which::Primitive => assert!(case.primitive.verify(black_box(&case.signing_input), black_box(&case.signature))),
+        Which::Warden => drop(black_box(case.uncached.verify(black_box(&case.token)).unwrap())),
+        Which::WardenIgnored => drop(black_box(case.ignored.verify(black_box(&case.token)).unwrap())),
+        Which::CacheHit => drop(black_box(case.cached.verify(black_box(&case.token)).unwrap())),
+    }
+}
 
 fn bench(c: &mut Criterion) {
     let cases = cases();
     let mut group = c.benchmark_group("jwt");
     group.warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
     for case in &cases {
-        for which in WHICH {
-            group.bench_function(format!("{}/{which}", case.alg), |b| b.iter(|| run(case, which)));
+        for (name, which) in WHICH {
+            group.bench_function(format!("{}/{name}", case.alg), |b| b.iter(|| run(case, which)));
         }
     }
     group.finish();
 }
 
 criterion_group!(benches, bench);
+
+/// `WARDEN_BENCH_PAIRED=<rounds>`: each round times a short batch of the
+/// primitive, then one of each warden case, back to back, and the
+/// differences are taken per round. On a shared machine whose speed drifts
+/// (frequency, neighbours), the median of the per-round differences is a
+/// steadier measure of warden's overhead than the difference of two medians
+/// measured seconds apart.
+fn paired(rounds: usize) {
+    let cases = cases();
+    println!("{:<24} {:>12} {:>12} {:>12}", "case", "median", "primitive", "added");
+    for case in &cases {
+        // Batches of about 200 µs, long enough for each case to run warm.
+        for _ in 0..20 {
+            run(case, Which::Primitive);
+        }
+        let start = std::time::Instant::now();
+        for _ in 0..20 {
+            run(case, Which::Primitive);
+        }
+        let once = start.elapsed().as_nanos() / 20;
+        let batch = (200_000 / once.max(1)).clamp(4, 1000) as u32;
+        let time = |which: Which| {
+            let start = std::time::Instant::now();
+            for _ in 0..batch {
+                run(case, which);
+            }
+            start.elapsed().as_nanos() as f64 / f64::from(batch)
+        };
+        for _ in 0..rounds / 10 {
+            for (_, which) in WHICH {
+                time(which);
+            }
+        }
+        let mut primitive = Vec::with_capacity(rounds);
+        let mut others: Vec<(&str, Vec<f64>, Vec<f64>)> =
+            WHICH[1..].iter().map(|(name, _)| (*name, Vec::new(), Vec::new())).collect();
+        for _ in 0..rounds {
+            let base = time(Which::Primitive);
+            primitive.push(base);
+            for ((_, which), (_, times, added)) in WHICH[1..].iter().zip(others.iter_mut()) {
+                let took = time(*which);
+                times.push(took);
+                added.push(took - base);
+            }
+        }
+        let median = |values: &mut Vec<f64>| {
+            values.sort_by(f64::total_cmp);
+            values[values.len() / 2]
+        };
+        let base = median(&mut primitive);
+        println!("{:<24} {:>10.1}ns", format!("{}/primitive", case.alg), base);
+        for (name, mut times, mut added) in others {
+            println!(
+                "{:<24} {:>10.1}ns {:>10.1}ns {:>+10.1}ns",
+                format!("{}/{name}", case.alg),
+                median(&mut times),
+                base,
+                median(&mut added)
+            );
+        }
+    }
+}
 
 fn main() {
     if let Ok(spec) = std::env::var("WARDEN_BENCH_LOOP") {
@@ -192,9 +276,14 @@ fn main() {
         let iterations: u64 = iterations.parse().unwrap();
         let cases = cases();
         let case = cases.iter().find(|case| case.alg == alg).expect("unknown algorithm");
+        let which = WHICH.iter().find(|(name, _)| *name == which).expect("unknown case").1;
         for _ in 0..iterations {
             run(case, which);
         }
+        return;
+    }
+    if let Ok(rounds) = std::env::var("WARDEN_BENCH_PAIRED") {
+        paired(rounds.parse().unwrap_or(400));
         return;
     }
     benches();

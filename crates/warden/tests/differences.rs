@@ -134,7 +134,10 @@ fn oauth2_apps() -> Vec<(&'static str, Router)> {
         ("authorization code", token_app(OAuth2AuthorizationCodeBearer::new("authorize", "token").unwrap())),
         ("client credentials", token_app(OAuth2ClientCredentialsBearer::new("token").unwrap())),
         ("base", token_app(OAuth2::builder().build().unwrap())),
-        ("openid connect", token_app(OpenIdConnect::new("https://example.com/.well-known/openid-configuration").unwrap())),
+        (
+            "openid connect",
+            token_app(OpenIdConnect::new("https://example.com/.well-known/openid-configuration").unwrap()),
+        ),
     ]
 }
 

@@ -561,6 +561,123 @@ fn claims_that_are_not_a_json_object_are_refused() {
     }
 }
 
+// ---- the claims, read in one pass -----------------------------------------
+
+#[test]
+fn claims_of_every_shape_come_out_as_serde_json_makes_them() {
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(tag = "kind")]
+    enum Kind {
+        User { name: String },
+        Service,
+    }
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Shaped {
+        sub: Option<String>,
+        exp: Option<f64>,
+        nbf: u64,
+        aud: Vec<String>,
+        kinds: Vec<Kind>,
+        #[serde(flatten)]
+        rest: std::collections::BTreeMap<String, Value>,
+    }
+    let claims = json!({
+        "sub": "jo\u{e9}\"doe\u{1f600}", "exp": now() + 60, "nbf": now() - 1, "aud": ["api", "warden-tests"],
+        "kinds": [{"kind": "User", "name": "x"}, {"kind": "Service"}],
+        "iss": "https://pyjwt.example", "n": -0.0, "big": u64::MAX, "small": i64::MIN, "float": 1.5e-7,
+        "nested": {"a": [1, null, true, {"b": "c"}], "e": {}},
+    });
+    let token = sign_hs256(&json!({"alg": "HS256"}), &claims);
+    let verifier = JwtVerifier::<Shaped>::builder(public_key("hmac"), [Algorithm::Hs256])
+        .audience("warden-tests")
+        .issuer("https://pyjwt.example")
+        .clock(clock())
+        .build()
+        .unwrap();
+    let expected: Shaped = serde_json::from_value(claims).unwrap();
+    assert_eq!(*verifier.verify(&token).unwrap(), expected);
+    // Escaped member names are the names they spell, for the claims type
+    // and for the checks alike.
+    let payload = format!(r#"{{"\u0073ub": "a", "\u0065xp": {}, "aud": "warden-tests"}}"#, now() - 1);
+    let escaped = sign_hs256_raw(&format!("{}.{}", b64(&json!({"alg": "HS256"})), URL_SAFE_NO_PAD.encode(payload)));
+    assert_refused(single("HS256").verify(&escaped), JwtErrorKind::Expired, "the token has expired");
+}
+
+#[test]
+fn claims_json_is_strict_even_where_the_claims_type_does_not_look() {
+    let verifier = JwtVerifier::<serde::de::IgnoredAny>::builder(public_key("hmac"), [Algorithm::Hs256])
+        .exp_optional()
+        .clock(clock())
+        .build()
+        .unwrap();
+    let header = b64(&json!({"alg": "HS256"}));
+    for payload in [r#"{"x": "\ud800"}"#, r#"{"x": [1,]}"#, r#"{"x": 01}"#, "{\"x\": \"\u{1}\"}", r#"{"x": 1} 2"#] {
+        let token = sign_hs256_raw(&format!("{header}.{}", URL_SAFE_NO_PAD.encode(payload)));
+        assert_refused(verifier.verify(&token), JwtErrorKind::Malformed, "the token is malformed");
+    }
+    let deep = format!(r#"{{"x": {}{}}}"#, "[".repeat(70), "]".repeat(70));
+    let token = sign_hs256_raw(&format!("{header}.{}", URL_SAFE_NO_PAD.encode(deep)));
+    assert_refused(verifier.verify(&token), JwtErrorKind::Malformed, "the token is malformed");
+}
+
+#[test]
+fn a_remembered_header_never_changes_an_answer() {
+    let token = pyjwt_token("HS256");
+    let (header, rest) = token.split_once('.').unwrap();
+    let (payload, signature) = rest.split_once('.').unwrap();
+    let mut claims = FIXTURE["claims"].clone();
+    claims["sub"] = json!("admin");
+    let tokens = [
+        token.to_owned(),
+        format!("{header}.{}.{signature}", b64(&claims)),
+        format!("{header}.{payload}=.{signature}"),
+        format!("{header}.{payload}.{signature}="),
+        format!("{header}.{payload}"),
+        format!("{header}.{payload}.{signature}.x"),
+        sign_hs256_raw(&format!("{header}.{}", b64(&json!({"sub": "x"})))),
+    ];
+    let answers = |verifiers: &[JwtVerifier<Claims>]| -> Vec<Result<(), JwtErrorKind>> {
+        verifiers
+            .iter()
+            .flat_map(|verifier| {
+                tokens.iter().map(|token| verifier.verify(token).map(drop).map_err(|error| error.kind()))
+            })
+            .collect()
+    };
+    let verifiers = || {
+        [
+            single("HS256"),
+            JwtVerifier::builder(public_key("hmac"), [Algorithm::Hs512]).clock(clock()).build().unwrap(),
+            JwtVerifier::builder(public_key("hmac"), [Algorithm::Hs256]).clock(clock()).build().unwrap(),
+        ]
+    };
+    // A thread that never verified this header, and one that just did.
+    let (fresh, remembered) = std::thread::scope(|scope| {
+        let fresh = scope.spawn(|| answers(&verifiers())).join().unwrap();
+        let remembered = scope
+            .spawn(|| {
+                assert!(single("HS256").verify(pyjwt_token("HS256")).is_ok());
+                answers(&verifiers())
+            })
+            .join()
+            .unwrap();
+        (fresh, remembered)
+    });
+    assert_eq!(fresh, remembered);
+    assert_eq!(fresh[0], Ok(()));
+    assert_eq!(fresh[7], Err(JwtErrorKind::DisallowedAlgorithm));
+}
+
+#[test]
+fn long_tokens_verify_too() {
+    let mut claims = FIXTURE["claims"].clone();
+    claims["sub"] = json!("x".repeat(5000));
+    let key = EncodingKey::from_rsa_pem(key_text("rsa", "private_pkcs8_pem").as_bytes()).unwrap();
+    let token = encode(&Header::new(Algorithm::Rs256), &claims, &key).unwrap();
+    assert!(token.len() > 6000);
+    assert_eq!(single("RS256").verify(&token).unwrap().sub.len(), 5000);
+}
+
 // ---- configuration errors, when built -------------------------------------
 
 #[test]

@@ -12,10 +12,40 @@ pub(crate) struct Registered<'a> {
     pub(crate) exp: Option<i64>,
     pub(crate) nbf: Option<i64>,
     pub(crate) iat: Option<i64>,
-    iss: Option<Value<'a>>,
-    aud: Option<Value<'a>>,
+    pub(crate) iss: Option<Value<'a>>,
+    pub(crate) aud: Option<Value<'a>>,
     /// One bit per required claim present (and not `null`).
     present: u64,
+}
+
+/// What the validation makes of a top-level member, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Claim {
+    Exp,
+    Nbf,
+    Iat,
+    Iss,
+    Aud,
+    /// `sub` or `jti`: a string (or `null`) if present.
+    StringOnly,
+    /// Any other name: only a required claim, maybe.
+    Other,
+}
+
+impl Claim {
+    /// The claim named `name` (decoded).
+    #[inline]
+    pub(crate) fn of(name: &[u8]) -> Self {
+        match name {
+            b"exp" => Self::Exp,
+            b"nbf" => Self::Nbf,
+            b"iat" => Self::Iat,
+            b"iss" => Self::Iss,
+            b"aud" => Self::Aud,
+            b"sub" | b"jti" => Self::StringOnly,
+            _ => Self::Other,
+        }
+    }
 }
 
 /// The checks a verifier makes of every token's claims.
@@ -66,14 +96,33 @@ impl Validation {
     fn member<'a>(&self, found: &mut Registered<'a>, name: RawStr<'a>, value: Value<'a>) -> Result<(), JwtError> {
         // The registered names are three letters; an escaped name is
         // decoded so that `"\u0065xp"` is `exp`, as every JSON parser reads it.
-        let decoded;
-        let name_bytes: &[u8] = if name.escaped() {
-            decoded = name.decode().map_err(invalid_claims)?;
-            decoded.as_bytes()
+        if name.escaped() {
+            let decoded = name.decode().map_err(invalid_claims)?;
+            self.record(found, decoded.as_bytes(), value)
         } else {
-            name.raw()
-        };
-        match name_bytes {
+            self.record(found, name.raw(), value)
+        }
+    }
+
+    /// Notes whether the member `name` (decoded), one of the required
+    /// claims maybe, is `null` or not.
+    #[inline]
+    pub(crate) fn record_required(&self, found: &mut Registered<'_>, name: &[u8], null: bool) {
+        for (bit, required) in self.required.iter().enumerate() {
+            if required.as_bytes() == name {
+                if null {
+                    found.present &= !(1 << bit);
+                } else {
+                    found.present |= 1 << bit;
+                }
+            }
+        }
+    }
+
+    /// Records the top-level member `name` (decoded) of value `value`.
+    #[inline]
+    fn record<'a>(&self, found: &mut Registered<'a>, name: &[u8], value: Value<'a>) -> Result<(), JwtError> {
+        match name {
             b"exp" => found.exp = if value == Value::Null { None } else { Some(date(value)?) },
             b"nbf" => found.nbf = if value == Value::Null { None } else { Some(date(value)?) },
             b"iat" => found.iat = if value == Value::Null { None } else { Some(date(value)?) },
@@ -84,17 +133,7 @@ impl Validation {
             }
             _ => {}
         }
-        if !self.required.is_empty() {
-            for (bit, required) in self.required.iter().enumerate() {
-                if required.as_bytes() == name_bytes {
-                    if value == Value::Null {
-                        found.present &= !(1 << bit);
-                    } else {
-                        found.present |= 1 << bit;
-                    }
-                }
-            }
-        }
+        self.record_required(found, name, value == Value::Null);
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! A small, strict JSON reader for the two objects of a JWS: the header,
-//! read whole, and the top level of the claims, read for the registered
-//! claims only (the claims type is deserialized by `serde_json`).
+//! read whole, and the claims, which [`de`](super::de) deserializes with it
+//! in one pass (or, when that pass fails, whose top level is read for the
+//! registered claims before `serde_json` deserializes the claims type).
 //!
 //! It accepts exactly RFC 8259 JSON (no trailing commas, no comments, no
 //! leading zeros, no control characters in strings, no lone surrogates),
@@ -10,7 +11,7 @@
 use std::borrow::Cow;
 
 /// How deep arrays and objects may nest (`serde_json` allows 128).
-const MAX_DEPTH: u32 = 64;
+pub(crate) const MAX_DEPTH: u32 = 64;
 
 /// Not JSON, or not the JSON expected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +24,8 @@ type Result<T> = std::result::Result<T, Invalid>;
 pub(crate) struct RawStr<'a> {
     raw: &'a [u8],
     escaped: bool,
+    /// Where `raw` starts in the JSON text.
+    start: usize,
 }
 
 impl<'a> RawStr<'a> {
@@ -41,6 +44,19 @@ impl<'a> RawStr<'a> {
         }
         out.push_str(std::str::from_utf8(rest).map_err(|_| Invalid)?);
         Ok(Cow::Owned(out))
+    }
+
+    /// The string's value, borrowed from `text` (the JSON text it was read
+    /// from, known to be UTF-8) unless it has escapes: no second UTF-8 check.
+    #[inline]
+    pub(crate) fn decode_in(self, text: &'a str) -> Result<Cow<'a, str>> {
+        if self.escaped {
+            return self.decode();
+        }
+        match text.get(self.start..self.start + self.raw.len()) {
+            Some(value) if value.as_ptr() == self.raw.as_ptr() => Ok(Cow::Borrowed(value)),
+            _ => self.decode(),
+        }
     }
 
     /// Whether the string has escape sequences.
@@ -144,30 +160,57 @@ pub(crate) enum Value<'a> {
     Object,
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+/// A number as [`Reader::number_parts`] reads it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Number<'a> {
+    /// The number's text (RFC 8259 grammar).
+    pub(crate) text: &'a [u8],
+    pub(crate) negative: bool,
+    /// The magnitude of an integer (no fraction, no exponent) that fits a `u64`.
+    pub(crate) magnitude: Option<u64>,
+    /// How many digits the integer part has.
+    pub(crate) digits: usize,
+}
+
+impl Number<'_> {
+    /// The number as a `NumericDate`: [`numeric_date`] of its text.
+    #[inline]
+    pub(crate) fn date(self) -> Result<i64> {
+        match self.magnitude {
+            #[allow(clippy::cast_possible_wrap)]
+            Some(magnitude) if self.digits <= 18 => {
+                Ok(if self.negative { -(magnitude as i64) } else { magnitude as i64 })
+            }
+            _ => numeric_date(self.text),
+        }
+    }
+}
+
+/// A cursor over JSON text; [`de`](super::de) deserializes with it.
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) pos: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
         Self { bytes, pos: 0 }
     }
 
     #[inline]
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
     #[inline]
-    fn skip_ws(&mut self) {
+    pub(crate) fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
         }
     }
 
     #[inline]
-    fn eat(&mut self, byte: u8) -> bool {
+    pub(crate) fn eat(&mut self, byte: u8) -> bool {
         if self.peek() == Some(byte) {
             self.pos += 1;
             true
@@ -176,11 +219,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn expect(&mut self, byte: u8) -> Result<()> {
+    #[inline]
+    pub(crate) fn expect(&mut self, byte: u8) -> Result<()> {
         if self.eat(byte) { Ok(()) } else { Err(Invalid) }
     }
 
-    fn literal(&mut self, word: &[u8]) -> Result<()> {
+    pub(crate) fn literal(&mut self, word: &[u8]) -> Result<()> {
         if self.bytes.get(self.pos..self.pos + word.len()) == Some(word) {
             self.pos += word.len();
             Ok(())
@@ -191,7 +235,7 @@ impl<'a> Reader<'a> {
 
     /// A string, the opening quote already read.
     #[inline]
-    fn string(&mut self) -> Result<RawStr<'a>> {
+    pub(crate) fn string(&mut self) -> Result<RawStr<'a>> {
         let start = self.pos;
         let mut escaped = false;
         loop {
@@ -200,7 +244,7 @@ impl<'a> Reader<'a> {
                 b'"' => {
                     let raw = self.bytes.get(start..self.pos).ok_or(Invalid)?;
                     self.pos += 1;
-                    return Ok(RawStr { raw, escaped });
+                    return Ok(RawStr { raw, escaped, start });
                 }
                 b'\\' => {
                     let rest = self.bytes.get(self.pos..).ok_or(Invalid)?;
@@ -213,39 +257,87 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn digits(&mut self) -> usize {
+    /// The run of digits at the cursor: how many, and their value (exact
+    /// when there are at most 19 of them). Eight at a time while it can.
+    #[inline]
+    fn digits(&mut self) -> (usize, u64) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
         let start = self.pos;
-        while let Some(b'0'..=b'9') = self.peek() {
+        let mut value = 0u64;
+        while let Some(Ok(chunk)) = self.bytes.get(self.pos..self.pos + 8).map(<[u8; 8]>::try_from) {
+            let word = u64::from_le_bytes(chunk);
+            // Every byte 0x30..=0x39: high nibble 3, and still 3 after adding 6.
+            if word & (0xF0 * ONES) != 0x30 * ONES || word.wrapping_add(0x06 * ONES) & (0xF0 * ONES) != 0x30 * ONES {
+                break;
+            }
+            // Eight digits, first in the low byte: pairs, fours, eight.
+            let word = word - 0x30 * ONES;
+            let word = (word.wrapping_mul(10) + (word >> 8)) & 0x00FF_00FF_00FF_00FF;
+            let word = (word.wrapping_mul(100) + (word >> 16)) & 0x0000_FFFF_0000_FFFF;
+            let word = (word.wrapping_mul(10_000) + (word >> 32)) & 0xFFFF_FFFF;
+            value = value.wrapping_mul(100_000_000).wrapping_add(word);
+            self.pos += 8;
+        }
+        while let Some(&digit) = self.bytes.get(self.pos) {
+            if !digit.is_ascii_digit() {
+                break;
+            }
+            value = value.wrapping_mul(10).wrapping_add(u64::from(digit - b'0'));
             self.pos += 1;
         }
-        self.pos - start
+        (self.pos - start, value)
     }
 
-    fn number(&mut self) -> Result<&'a [u8]> {
+    /// A number (RFC 8259 grammar).
+    #[inline]
+    pub(crate) fn number(&mut self) -> Result<&'a [u8]> {
+        self.number_parts().map(|number| number.text)
+    }
+
+    /// A number (RFC 8259 grammar), with its value when it is an integer.
+    #[inline]
+    pub(crate) fn number_parts(&mut self) -> Result<Number<'a>> {
         let start = self.pos;
-        self.eat(b'-');
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
+        let negative = self.eat(b'-');
+        let (count, magnitude) = match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                (1, 0)
             }
+            Some(b'1'..=b'9') => self.digits(),
             _ => return Err(Invalid),
-        }
-        if self.eat(b'.') && self.digits() == 0 {
-            return Err(Invalid);
-        }
-        if self.eat(b'e') || self.eat(b'E') {
-            if !self.eat(b'+') {
-                self.eat(b'-');
-            }
-            if self.digits() == 0 {
+        };
+        let mut integer = true;
+        if self.eat(b'.') {
+            integer = false;
+            if self.digits().0 == 0 {
                 return Err(Invalid);
             }
         }
-        self.bytes.get(start..self.pos).ok_or(Invalid)
+        if self.eat(b'e') || self.eat(b'E') {
+            integer = false;
+            if !self.eat(b'+') {
+                self.eat(b'-');
+            }
+            if self.digits().0 == 0 {
+                return Err(Invalid);
+            }
+        }
+        let text = self.bytes.get(start..self.pos).ok_or(Invalid)?;
+        let magnitude = match count {
+            _ if !integer => None,
+            // At most 19 digits: below 10^19 < 2^64, exact.
+            ..=19 => Some(magnitude),
+            // 20 digits may still fit.
+            20 => text.get(usize::from(negative)..).and_then(|digits| {
+                digits.iter().try_fold(0u64, |acc, digit| acc.checked_mul(10)?.checked_add(u64::from(digit - b'0')))
+            }),
+            _ => None,
+        };
+        Ok(Number { text, negative, magnitude, digits: count })
     }
 
-    fn value(&mut self, depth: u32) -> Result<Value<'a>> {
+    pub(crate) fn value(&mut self, depth: u32) -> Result<Value<'a>> {
         self.skip_ws();
         match self.peek().ok_or(Invalid)? {
             b'"' => {
@@ -258,14 +350,60 @@ impl<'a> Reader<'a> {
             b'n' => self.literal(b"null").map(|()| Value::Null),
             b'[' => {
                 let start = self.pos;
-                self.array(depth + 1, |_| Ok(()))?;
+                self.skip_container(depth + 1)?;
                 Ok(Value::Array(self.bytes.get(start..self.pos).ok_or(Invalid)?))
             }
             b'{' => {
-                self.object(depth + 1, |_, _| Ok(()))?;
+                self.skip_container(depth + 1)?;
                 Ok(Value::Object)
             }
             _ => Err(Invalid),
+        }
+    }
+
+    /// Reads a value of a container at `depth` (validated as [`value`](Self::value)
+    /// does, built into nothing).
+    pub(crate) fn skip(&mut self, depth: u32) -> Result<()> {
+        self.skip_ws();
+        match self.peek().ok_or(Invalid)? {
+            b'"' => {
+                self.pos += 1;
+                self.string().map(drop)
+            }
+            b'-' | b'0'..=b'9' => self.number_parts().map(drop),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'[' | b'{' => self.skip_container(depth + 1),
+            _ => Err(Invalid),
+        }
+    }
+
+    /// Reads the array or object at the cursor, itself at `depth`.
+    fn skip_container(&mut self, depth: u32) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(Invalid);
+        }
+        let object = self.eat(b'{');
+        let close = if object { b'}' } else { self.expect(b'[').map(|()| b']')? };
+        self.skip_ws();
+        if self.eat(close) {
+            return Ok(());
+        }
+        loop {
+            if object {
+                self.skip_ws();
+                self.expect(b'"')?;
+                self.string()?;
+                self.skip_ws();
+                self.expect(b':')?;
+            }
+            self.skip(depth)?;
+            self.skip_ws();
+            if self.eat(close) {
+                return Ok(());
+            }
+            self.expect(b',')?;
         }
     }
 
@@ -416,6 +554,27 @@ mod tests {
         assert!(members(&deep).is_err());
         let fine = format!(r#"{{"a":{}1{}}}"#, "[".repeat(60), "]".repeat(60));
         assert!(members(&fine).is_ok());
+    }
+
+    #[test]
+    fn integers_are_read_exactly_at_every_length() {
+        let mut value = 0u64;
+        for length in 1..=20 {
+            value = value * 10 + (length % 10);
+            for candidate in [value, 10u64.pow(length as u32 - 1), u64::MAX, u64::MAX - 1] {
+                for text in [candidate.to_string(), format!("-{candidate}")] {
+                    let number = Reader::new(text.as_bytes()).number_parts().unwrap();
+                    assert_eq!(number.text, text.as_bytes());
+                    assert_eq!(number.magnitude, Some(candidate), "{text}");
+                }
+            }
+        }
+        for text in ["123456789012345678901", "18446744073709551616", "1.0", "12345678e1"] {
+            let number = Reader::new(text.as_bytes()).number_parts().unwrap();
+            assert_eq!((number.text, number.magnitude), (text.as_bytes(), None), "{text}");
+        }
+        let number = Reader::new(b"12345678901,").number_parts().unwrap();
+        assert_eq!((number.text, number.magnitude, number.digits), (&b"12345678901"[..], Some(12_345_678_901), 11));
     }
 
     #[test]

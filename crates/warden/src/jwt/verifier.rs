@@ -8,9 +8,11 @@ use super::{
     Algorithm, AlgorithmSet, Clock, DecodingKey, JwtConfigError, JwtError, JwtErrorKind, KeySource, SystemClock,
     TokenHeader,
     cache::{Entry, TokenCache},
-    claims::Validation,
+    claims::{Registered, Validation},
+    de,
     json::{self, Value},
-    pem::{decode_b64url, decode_b64url_into, decoded_len},
+    memo,
+    pem::decode_b64url_prefix,
 };
 
 /// A token whose signature and claims were verified.
@@ -114,9 +116,10 @@ struct Inner<C, K> {
 ///    configured; every required claim present and not `null`;
 /// 5. claims that deserialize into `C`.
 ///
-/// The payload is decoded only once the signature is verified, and the
-/// registered claims are read from it directly (no intermediate JSON
-/// value); then `C` is deserialized once.
+/// The three segments are split and decoded in one pass; the claims are
+/// read only once the signature is verified, in one pass that deserializes
+/// `C` and records the registered claims on the way (no intermediate JSON
+/// value, no second parse).
 pub struct JwtVerifier<C, K = DecodingKey> {
     inner: Arc<Inner<C, K>>,
     _claims: PhantomData<fn() -> C>,
@@ -141,51 +144,66 @@ impl<C, K> fmt::Debug for JwtVerifier<C, K> {
     }
 }
 
-/// Each segment is decoded in turn into one stack buffer of this size (the
-/// header until its key is found, then the signature until it is verified,
-/// then the claims); a larger one goes to the heap.
-const STACK_BUFFER: usize = 768;
+/// The three segments of a token are decoded, one after the other, into one
+/// stack buffer of this size (tokens of up to about 1 360 characters); a
+/// longer token's go to the heap.
+const STACK_BUFFER: usize = 1024;
 
-/// The three segments of a compact JWS.
-struct Parts<'t> {
-    header: &'t [u8],
-    payload: &'t [u8],
-    signature: &'t [u8],
+/// A compact JWS, its three segments decoded.
+struct Segments<'b, 't> {
+    header: &'b [u8],
+    payload: &'b [u8],
+    signature: &'b [u8],
     /// `header.payload`, what the signature covers.
     signing_input: &'t [u8],
 }
 
-impl<'t> Parts<'t> {
-    #[inline]
-    fn split(token: &'t str) -> Result<Self, JwtError> {
-        let malformed = || JwtError::new(JwtErrorKind::Malformed);
-        let first = token.find('.').ok_or_else(malformed)?;
-        let last = token.rfind('.').ok_or_else(malformed)?;
-        let bytes = token.as_bytes();
-        let payload = bytes.get(first + 1..last).ok_or_else(malformed)?;
-        if first == last || payload.contains(&b'.') {
-            return Err(malformed());
-        }
-        Ok(Self {
-            header: bytes.get(..first).ok_or_else(malformed)?,
-            payload,
-            signature: bytes.get(last + 1..).ok_or_else(malformed)?,
-            signing_input: bytes.get(..last).ok_or_else(malformed)?,
-        })
-    }
+/// The buffer the segments of `token` need: every 4 characters are at most
+/// 3 bytes.
+fn buffer_len(token: &str) -> usize {
+    token.len() / 4 * 3 + 3
 }
 
-/// Decodes base64url `b64` into `stack` when it fits, into `heap` otherwise.
-#[inline]
-fn decode<'b>(b64: &[u8], stack: &'b mut [u8], heap: &'b mut Vec<u8>) -> Result<&'b [u8], JwtError> {
-    let malformed = || JwtError::new(JwtErrorKind::Malformed);
-    let len = decoded_len(b64.len()).ok_or_else(malformed)?;
-    if len <= stack.len() {
-        let written = decode_b64url_into(b64, stack).ok_or_else(malformed)?;
-        stack.get(..written).ok_or_else(malformed)
-    } else {
-        *heap = decode_b64url(b64).ok_or_else(malformed)?;
-        Ok(heap)
+impl<'b, 't> Segments<'b, 't> {
+    /// Splits `token` at its two dots and decodes each segment (strict
+    /// base64url) in the same pass, into `buffer` (of at least
+    /// [`buffer_len`] bytes). With `known_header`, the length of a
+    /// header segment already parsed (and followed by a dot), the header is
+    /// left out (`header` is empty).
+    #[inline(always)]
+    fn decode(token: &'t str, known_header: Option<usize>, buffer: &'b mut [u8]) -> Result<Self, JwtError> {
+        let malformed = || JwtError::new(JwtErrorKind::Malformed);
+        let bytes = token.as_bytes();
+        let (read, header_len) = match known_header {
+            Some(read) => (read, 0),
+            None => decode_b64url_prefix(bytes, buffer).ok_or_else(malformed)?,
+        };
+        if bytes.get(read) != Some(&b'.') {
+            return Err(malformed());
+        }
+        let payload_at = read + 1;
+        let rest = bytes.get(payload_at..).ok_or_else(malformed)?;
+        let (read, payload_len) =
+            decode_b64url_prefix(rest, buffer.get_mut(header_len..).ok_or_else(malformed)?).ok_or_else(malformed)?;
+        let dot = payload_at + read;
+        if bytes.get(dot) != Some(&b'.') {
+            return Err(malformed());
+        }
+        let rest = bytes.get(dot + 1..).ok_or_else(malformed)?;
+        let signature_at = header_len + payload_len;
+        let (read, signature_len) =
+            decode_b64url_prefix(rest, buffer.get_mut(signature_at..).ok_or_else(malformed)?).ok_or_else(malformed)?;
+        // The signature runs to the end: no third dot, no padding, nothing else.
+        if read != rest.len() {
+            return Err(malformed());
+        }
+        let buffer: &'b [u8] = buffer;
+        Ok(Self {
+            header: buffer.get(..header_len).ok_or_else(malformed)?,
+            payload: buffer.get(header_len..signature_at).ok_or_else(malformed)?,
+            signature: buffer.get(signature_at..signature_at + signature_len).ok_or_else(malformed)?,
+            signing_input: bytes.get(..dot).ok_or_else(malformed)?,
+        })
     }
 }
 
@@ -193,9 +211,7 @@ fn decode<'b>(b64: &[u8], stack: &'b mut [u8], heap: &'b mut Vec<u8>) -> Result<
 /// `cty` (strings when present), and no `crit`.
 pub(crate) fn parse_header(bytes: &[u8]) -> Result<TokenHeader<'_>, JwtError> {
     let malformed = || JwtError::new(JwtErrorKind::Malformed);
-    if std::str::from_utf8(bytes).is_err() {
-        return Err(malformed());
-    }
+    let text = std::str::from_utf8(bytes).map_err(|_| malformed())?;
     let mut alg = None;
     let mut kid = None;
     let mut typ = None;
@@ -218,9 +234,9 @@ pub(crate) fn parse_header(bytes: &[u8]) -> Result<TokenHeader<'_>, JwtError> {
         };
         match name {
             b"alg" => alg = Some(string(value)?),
-            b"kid" => kid = Some(string(value)?.decode()?),
-            b"typ" => typ = Some(string(value)?.decode()?),
-            b"cty" => cty = Some(string(value)?.decode()?),
+            b"kid" => kid = Some(string(value)?.decode_in(text)?),
+            b"typ" => typ = Some(string(value)?.decode_in(text)?),
+            b"cty" => cty = Some(string(value)?.decode_in(text)?),
             b"crit" => crit = true,
             _ => {}
         }
@@ -300,15 +316,36 @@ where
         if let Some(hit) = self.cached(token, now) {
             return Ok(hit);
         }
-        let parts = Parts::split(token)?;
-        let mut buffer = [0u8; STACK_BUFFER];
-        let mut heap = Vec::new();
-        let header = parse_header(decode(parts.header, &mut buffer, &mut heap)?)?;
+        let mut stack = [0; STACK_BUFFER];
+        let mut heap;
+        let needed = buffer_len(token);
+        let buffer: &mut [u8] = if needed <= STACK_BUFFER {
+            &mut stack
+        } else {
+            heap = vec![0; needed];
+            &mut heap
+        };
+        // A header this thread saw in a token that verified is not decoded
+        // and parsed again (see `memo`); the checks are the same either way,
+        // in the same order.
+        if let Some(known) = memo::find(token.as_bytes()) {
+            let segments = Segments::decode(token, Some(known.len()), buffer)?;
+            let header = known.header();
+            let alg = header.alg;
+            self.check_algorithm(alg)?;
+            let key = self.inner.keys.resolve(&header)?;
+            drop(header);
+            return self.finish(token, &segments, alg, &key, now);
+        }
+        let segments = Segments::decode(token, None, buffer)?;
+        let header = parse_header(segments.header)?;
         let alg = header.alg;
         self.check_algorithm(alg)?;
         let key = self.inner.keys.resolve(&header)?;
-        drop(header);
-        self.finish(token, &parts, alg, &key, now, &mut buffer)
+        let verified = self.finish(token, &segments, alg, &key, now)?;
+        let segment = token.as_bytes().get(..token.find('.').unwrap_or(0)).unwrap_or_default();
+        memo::remember(segment, &header);
+        Ok(verified)
     }
 
     /// Verifies `token`, letting the key source fetch keys it does not have
@@ -323,17 +360,24 @@ where
         if let Some(hit) = self.cached(token, now) {
             return Ok(hit);
         }
-        let parts = Parts::split(token)?;
-        let mut buffer = [0u8; STACK_BUFFER];
-        let mut heap = Vec::new();
-        let header = parse_header(decode(parts.header, &mut buffer, &mut heap)?)?;
+        let mut stack = [0; STACK_BUFFER];
+        let mut heap;
+        let needed = buffer_len(token);
+        let buffer: &mut [u8] = if needed <= STACK_BUFFER {
+            &mut stack
+        } else {
+            heap = vec![0; needed];
+            &mut heap
+        };
+        let segments = Segments::decode(token, None, buffer)?;
+        let header = parse_header(segments.header)?;
         let alg = header.alg;
         self.check_algorithm(alg)?;
         let key = self.inner.keys.resolve_async(&header).await?;
         drop(header);
         // A fetch may have taken a while: judge the claims by the clock now.
         let now = self.inner.clock.now();
-        self.finish(token, &parts, alg, &key, now, &mut buffer)
+        self.finish(token, &segments, alg, &key, now)
     }
 
     /// The key source.
@@ -368,29 +412,54 @@ where
         }
     }
 
+    #[inline(always)]
     fn finish(
         &self,
         token: &str,
-        parts: &Parts<'_>,
+        segments: &Segments<'_, '_>,
         alg: Algorithm,
         key: &DecodingKey,
         now: i64,
-        buffer: &mut [u8],
     ) -> Result<Verified<C>, JwtError> {
-        let mut heap = Vec::new();
-        key.verify(alg, parts.signing_input, decode(parts.signature, buffer, &mut heap)?)?;
-        let payload = std::str::from_utf8(decode(parts.payload, buffer, &mut heap)?)
-            .map_err(|_| JwtError::new(JwtErrorKind::Malformed))?;
+        key.verify(alg, segments.signing_input, segments.signature)?;
+        let payload = std::str::from_utf8(segments.payload).map_err(|_| JwtError::new(JwtErrorKind::Malformed))?;
+        let (claims, exp, nbf) = self.claims(payload, now)?;
+        let claims = Arc::new(claims);
+        if let (Some(cache), Some(exp)) = (&self.inner.cache, exp) {
+            cache.insert(token, Entry { claims: Arc::clone(&claims), alg, exp, nbf });
+        }
+        Ok(Verified { claims, alg, exp, cached: false })
+    }
+
+    /// The claims `C` of a verified payload, checked at `now`, with their
+    /// `exp` and `nbf`: in one pass ([`de`]) that deserializes `C` and
+    /// records the registered claims, then checks them.
+    #[inline(always)]
+    fn claims(&self, payload: &str, now: i64) -> Result<(C, Option<i64>, Option<i64>), JwtError> {
+        let validation = &self.inner.validation;
+        let mut found = Registered::default();
+        match de::claims::<C>(payload, validation, &mut found) {
+            Ok(claims) => {
+                validation.check(&found, now)?;
+                Ok((claims, found.exp, found.nbf))
+            }
+            Err(_) => self.claims_in_two_passes(payload, now),
+        }
+    }
+
+    /// The claims as the one pass could not read them: the registered
+    /// claims first (a JSON error is `Malformed`, a registered claim of the
+    /// wrong type or value refuses the token), then `C` with `serde_json`.
+    /// This answer is authoritative: the one pass only ever agrees with it.
+    #[cold]
+    #[inline(never)]
+    fn claims_in_two_passes(&self, payload: &str, now: i64) -> Result<(C, Option<i64>, Option<i64>), JwtError> {
         let validation = &self.inner.validation;
         let registered = validation.scan(payload.as_bytes())?;
         validation.check(&registered, now)?;
         let claims: C = serde_json::from_str(payload)
             .map_err(|error| JwtError::new(JwtErrorKind::InvalidClaims).with_source(error))?;
-        let claims = Arc::new(claims);
-        if let (Some(cache), Some(exp)) = (&self.inner.cache, registered.exp) {
-            cache.insert(token, Entry { claims: Arc::clone(&claims), alg, exp, nbf: registered.nbf });
-        }
-        Ok(Verified { claims, alg, exp: registered.exp, cached: false })
+        Ok((claims, registered.exp, registered.nbf))
     }
 }
 

@@ -111,11 +111,7 @@ pub struct OAuth2Flow {
 }
 
 impl OAuth2Flow {
-    fn new(
-        kind: FlowKind,
-        authorization_url: Option<Cow<'static, str>>,
-        token_url: Option<Cow<'static, str>>,
-    ) -> Self {
+    fn new(kind: FlowKind, authorization_url: Option<Cow<'static, str>>, token_url: Option<Cow<'static, str>>) -> Self {
         Self { kind, authorization_url, token_url, refresh_url: None, scopes: BTreeMap::new() }
     }
 
