@@ -190,6 +190,17 @@ where
     Ok(Prepared { verifier, credentials, scopes })
 }
 
+impl<V: Verifier> Prepared<V> {
+    /// Verifies the credentials; `Err(verifier)` when they are absent.
+    async fn run<L: ScopeList>(self) -> Result<Result<Security<V, L>, V>, AuthRejection> {
+        let Some(credentials) = self.credentials else {
+            return Ok(Err(self.verifier));
+        };
+        let output = self.verifier.verify(&credentials, &self.scopes).await?;
+        Ok(Ok(Security { output, scopes: self.scopes, _list: PhantomData }))
+    }
+}
+
 impl<St, V, L> FromRequestParts<St> for Security<V, L>
 where
     V: Verifier + FromRef<St>,
@@ -199,12 +210,7 @@ where
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, AuthRejection> {
-        let Prepared { verifier, credentials, scopes } = prepare::<V, L, St>(parts, state)?;
-        let Some(credentials) = credentials else {
-            return Err(verifier.scheme().not_authenticated());
-        };
-        let output = verifier.verify(&credentials, &scopes).await?;
-        Ok(Self { output, scopes, _list: PhantomData })
+        prepare::<V, L, St>(parts, state)?.run().await?.map_err(|verifier| verifier.scheme().not_authenticated())
     }
 }
 
@@ -217,12 +223,7 @@ where
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Option<Self>, AuthRejection> {
-        let Prepared { verifier, credentials, scopes } = prepare::<V, L, St>(parts, state)?;
-        let Some(credentials) = credentials else {
-            return Ok(None);
-        };
-        let output = verifier.verify(&credentials, &scopes).await?;
-        Ok(Some(Self { output, scopes, _list: PhantomData }))
+        Ok(prepare::<V, L, St>(parts, state)?.run().await?.ok())
     }
 }
 

@@ -69,10 +69,8 @@
 
 use std::{borrow::Cow, collections::BTreeMap, fmt, marker::PhantomData};
 
-use http::request::Parts;
-
-use super::{Scheme, SchemeOptions, bearer, scheme_handle, secret_text, shared_builder_methods};
-use crate::{AuthErrorKind, AuthRejection, ConfigError};
+use super::{SchemeOptions, scheme_handle, secret_text, shared_builder_methods};
+use crate::ConfigError;
 
 /// The kind of an OAuth2 flow (OpenAPI's `flows` object, RFC 6749 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -216,6 +214,34 @@ impl fmt::Debug for OAuth2Inner {
     }
 }
 
+/// The [`Scheme`] implementation of every scheme that extracts a bearer
+/// token (the OAuth2 schemes and OpenID Connect): RFC 6750 §2.1 tokens,
+/// `Bearer` when missing, reused from a layer with the same configuration.
+macro_rules! bearer_token_scheme {
+    ($name:ident) => {
+        impl<M: 'static> $crate::Scheme for $name<M> {
+            type Credentials = $crate::BearerToken;
+
+            fn extract(
+                &self,
+                parts: &http::request::Parts,
+            ) -> Result<Option<$crate::BearerToken>, $crate::AuthRejection> {
+                Ok($crate::scheme::bearer::bearer_token(parts)?
+                    .map(|split| $crate::BearerToken::from_ascii(split.credentials)))
+            }
+
+            fn not_authenticated(&self) -> $crate::AuthRejection {
+                self.inner.options.not_authenticated($crate::AuthErrorKind::Missing, &$crate::scheme::bearer::BEARER)
+            }
+
+            fn identity(&self) -> Option<usize> {
+                Some(self.address())
+            }
+        }
+    };
+}
+pub(crate) use bearer_token_scheme;
+
 /// Declares an OAuth2 scheme handle: the struct, its accessors, and its
 /// [`Scheme`] implementation (a bearer token, `Bearer` when missing).
 macro_rules! oauth2_scheme {
@@ -240,21 +266,7 @@ macro_rules! oauth2_scheme {
             }
         }
 
-        impl<M: 'static> Scheme for $name<M> {
-            type Credentials = BearerToken;
-
-            fn extract(&self, parts: &Parts) -> Result<Option<BearerToken>, AuthRejection> {
-                Ok(bearer::bearer_token(parts)?.map(|split| BearerToken::from_ascii(split.credentials)))
-            }
-
-            fn not_authenticated(&self) -> AuthRejection {
-                self.inner.options.not_authenticated(AuthErrorKind::Missing, &bearer::BEARER)
-            }
-
-            fn identity(&self) -> Option<usize> {
-                Some(self.address())
-            }
-        }
+        bearer_token_scheme!($name);
 
         impl OAuth2Builder<$name> {
             /// Checks the flows and builds the scheme.
@@ -469,6 +481,7 @@ impl BearerToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{AuthRejection, Scheme};
 
     fn extract(lines: &[&[u8]]) -> Result<Option<String>, AuthRejection> {
         let parts = super::super::authorization_parts(lines);

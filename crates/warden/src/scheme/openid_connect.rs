@@ -42,10 +42,8 @@
 
 use std::{borrow::Cow, fmt, marker::PhantomData};
 
-use http::request::Parts;
-
-use super::{BearerToken, Scheme, SchemeOptions, bearer, oauth2::check_url, scheme_handle, shared_builder_methods};
-use crate::{AuthErrorKind, AuthRejection, ConfigError};
+use super::{SchemeOptions, oauth2::check_url, scheme_handle, shared_builder_methods};
+use crate::ConfigError;
 
 /// The OpenID Connect scheme: a discovery URL and the
 /// [shared options](SchemeOptions).
@@ -94,21 +92,7 @@ impl<M> OpenIdConnect<M> {
     }
 }
 
-impl<M: 'static> Scheme for OpenIdConnect<M> {
-    type Credentials = BearerToken;
-
-    fn extract(&self, parts: &Parts) -> Result<Option<BearerToken>, AuthRejection> {
-        Ok(bearer::bearer_token(parts)?.map(|split| BearerToken::from_ascii(split.credentials)))
-    }
-
-    fn not_authenticated(&self) -> AuthRejection {
-        self.inner.options.not_authenticated(AuthErrorKind::Missing, &bearer::BEARER)
-    }
-
-    fn identity(&self) -> Option<usize> {
-        Some(self.address())
-    }
-}
+super::oauth2::bearer_token_scheme!(OpenIdConnect);
 
 /// Builds an [`OpenIdConnect`] scheme.
 #[derive(Debug)]
@@ -135,6 +119,7 @@ impl OpenIdConnectBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{AuthRejection, BearerToken, Scheme};
 
     fn extract(lines: &[&[u8]]) -> Result<Option<String>, AuthRejection> {
         let parts = super::super::authorization_parts(lines);
