@@ -100,33 +100,22 @@ const STEPS: &[Step] = &[
     ),
 ];
 
-/// The requests printed on startup, each followed by its answer in a comment.
-fn listing(base: &str) -> String {
-    oauth2::listing(STEPS, base)
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    support::serve(NAME, app, ITEMS, listing).await
+    oauth2::serve(NAME, app, ITEMS, STEPS).await
 }
 
 /// The cases of FastAPI's `test_tutorial001.py`, with warden's answers.
 #[cfg(test)]
 mod tests {
     use super::{
-        support::{
-            oauth2::testing::{self, Answer, Req, TEST_HOST},
-            testing::documented,
-        },
+        support::oauth2::testing::{self, Answer, Req, TEST_HOST, assert_detail},
         *,
     };
 
     /// A `401` with the bearer challenge and FastAPI's body.
     fn assert_not_authenticated(answer: &Answer) {
-        assert_eq!(answer.status, 401);
-        assert_eq!(answer.challenges(), ["Bearer"]);
-        assert_eq!(answer.header("content-type"), Some("application/json"));
-        assert_eq!(answer.body, json!({"detail": "Not authenticated"}));
+        assert_detail(answer, 401, Some("Bearer"), "Not authenticated");
     }
 
     /// FastAPI's tests request `/items`, which `TestClient` follows to `/items/`.
@@ -211,6 +200,6 @@ mod tests {
     /// The module documentation shows what the example prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
-        assert_eq!(documented(include_str!("security_tutorial001.rs")), listing("http://127.0.0.1:8000"));
+        testing::assert_documented(include_str!("security_tutorial001.rs"), STEPS);
     }
 }

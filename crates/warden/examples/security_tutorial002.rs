@@ -42,8 +42,10 @@ mod support;
 use std::process::ExitCode;
 
 use axum::{Json, Router, extract::FromRequestParts, http::request::Parts};
-use serde::Serialize;
-use support::oauth2::{self, Call, Step};
+use support::{
+    oauth2::{self, Call, Step},
+    users::User,
+};
 use warden::{Auth, AuthRejection, ConfigError, OAuth2PasswordBearer};
 
 /// The example's name, for messages.
@@ -64,15 +66,6 @@ fn app() -> Result<Router, ConfigError> {
     let router =
         Router::new().route(USERS_ME, oauth2::get(read_users_me)).with_state(OAuth2PasswordBearer::new("token")?);
     Ok(oauth2::starlette(router, ROUTES))
-}
-
-/// The tutorial's `User` model; `None` is sent as `null`, in this order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-struct User {
-    username: String,
-    email: Option<String>,
-    full_name: Option<String>,
-    disabled: Option<bool>,
 }
 
 /// The tutorial's `fake_decode_token`: every token is a user.
@@ -116,14 +109,9 @@ const STEPS: &[Step] = &[
     Step::Call(Call { headers: &[("Authorization", "Bearer testtoken")], ..Call::redirect("/users/me/", USERS_ME) }),
 ];
 
-/// The requests printed on startup, each followed by its answer in a comment.
-fn listing(base: &str) -> String {
-    oauth2::listing(STEPS, base)
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    support::serve(NAME, app, USERS_ME, listing).await
+    oauth2::serve(NAME, app, USERS_ME, STEPS).await
 }
 
 /// The cases of FastAPI's `test_tutorial002.py`, with warden's answers.
@@ -132,10 +120,7 @@ mod tests {
     use serde_json::json;
 
     use super::{
-        support::{
-            oauth2::testing::{self, Req},
-            testing::documented,
-        },
+        support::oauth2::testing::{self, Req, assert_detail},
         *,
     };
 
@@ -143,10 +128,7 @@ mod tests {
     #[tokio::test]
     async fn no_token() {
         let answer = Req::get(USERS_ME).send(&app().unwrap()).await;
-        assert_eq!(answer.status, 401);
-        assert_eq!(answer.challenges(), ["Bearer"]);
-        assert_eq!(answer.header("content-type"), Some("application/json"));
-        assert_eq!(answer.body, json!({"detail": "Not authenticated"}));
+        assert_detail(&answer, 401, Some("Bearer"), "Not authenticated");
     }
 
     /// `test_token`.
@@ -199,6 +181,6 @@ mod tests {
     /// The module documentation shows what the example prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
-        assert_eq!(documented(include_str!("security_tutorial002.rs")), listing("http://127.0.0.1:8000"));
+        testing::assert_documented(include_str!("security_tutorial002.rs"), STEPS);
     }
 }

@@ -61,15 +61,17 @@
 
 mod support;
 
-use std::process::ExitCode;
+use std::{process::ExitCode, sync::LazyLock};
 
 use axum::{
     Json, Router,
     extract::{FromRef, FromRequestParts},
-    http::{StatusCode, request::Parts},
+    http::request::Parts,
 };
-use serde::Serialize;
-use support::oauth2::{self, Call, Step, TOKEN_PATH};
+use support::{
+    oauth2::{self, Call, Step, TOKEN_PATH},
+    users::{self, INACTIVE, INCORRECT, UserInDb, Users, inactive_user, incorrect_username_or_password},
+};
 use warden::{
     Auth, AuthErrorKind, AuthRejection, Challenge, ConfigError, OAuth2PasswordBearer, OAuth2PasswordRequestForm,
     TokenResponse, ct_eq,
@@ -84,37 +86,18 @@ const USERS_ME: &str = "/users/me";
 /// Every route's path, for the slash redirects.
 const ROUTES: &[&str] = &[TOKEN_PATH, USERS_ME];
 
-/// The tutorial's `UserInDB` model, serialized in its field order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-struct UserInDb {
-    username: &'static str,
-    email: Option<&'static str>,
-    full_name: Option<&'static str>,
-    disabled: Option<bool>,
-    hashed_password: &'static str,
-}
-
-/// The tutorial's `fake_users_db`.
-const FAKE_USERS_DB: [UserInDb; 2] = [
-    UserInDb {
-        username: "johndoe",
-        email: Some("johndoe@example.com"),
-        full_name: Some("John Doe"),
-        disabled: Some(false),
-        hashed_password: "fakehashedsecret",
-    },
-    UserInDb {
-        username: "alice",
-        email: Some("alice@example.com"),
-        full_name: Some("Alice Wonderson"),
-        disabled: Some(true),
-        hashed_password: "fakehashedsecret2",
-    },
-];
+/// The tutorial's `fake_users_db`, with its fake hashes; a [`UserInDb`] is
+/// sent with its fields in the tutorial's order, `hashed_password` last.
+static FAKE_USERS_DB: LazyLock<Users> = LazyLock::new(|| {
+    users::users([
+        UserInDb::new("johndoe", "John Doe", "johndoe@example.com", "fakehashedsecret", false),
+        UserInDb::new("alice", "Alice Wonderson", "alice@example.com", "fakehashedsecret2", true),
+    ])
+});
 
 /// The tutorial's `get_user`.
 fn get_user(username: &str) -> Option<UserInDb> {
-    FAKE_USERS_DB.into_iter().find(|user| user.username == username)
+    FAKE_USERS_DB.get(username).cloned()
 }
 
 /// The tutorial's `fake_hash_password`: NOT a hash, never do this.
@@ -178,23 +161,11 @@ impl FromRequestParts<App> for ActiveUser {
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, AuthRejection> {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, app).await?;
-        if user.disabled == Some(true) {
+        if user.user.disabled == Some(true) {
             return Err(inactive_user());
         }
         Ok(Self(user))
     }
-}
-
-/// `400 {"detail":"Inactive user"}`, without a challenge.
-fn inactive_user() -> AuthRejection {
-    AuthRejection::new(AuthErrorKind::Forbidden).with_status(StatusCode::BAD_REQUEST).with_detail("Inactive user")
-}
-
-/// `400 {"detail":"Incorrect username or password"}`, without a challenge.
-fn incorrect_username_or_password() -> AuthRejection {
-    AuthRejection::new(AuthErrorKind::InvalidCredentials)
-        .with_status(StatusCode::BAD_REQUEST)
-        .with_detail("Incorrect username or password")
 }
 
 /// `POST /token`: the user name as the token, for the right password.
@@ -204,16 +175,13 @@ async fn login(form: OAuth2PasswordRequestForm) -> Result<Json<TokenResponse>, A
     if !ct_eq(hashed_password.as_bytes(), user.hashed_password.as_bytes()) {
         return Err(incorrect_username_or_password());
     }
-    Ok(Json(TokenResponse::bearer(user.username)))
+    Ok(Json(TokenResponse::bearer(user.user.username)))
 }
 
 /// `GET /users/me`: the stored user, as the tutorial returns it.
 async fn read_users_me(ActiveUser(user): ActiveUser) -> Json<UserInDb> {
     Json(user)
 }
-
-/// The body of a refused login.
-const INCORRECT: &str = r#"{"detail":"Incorrect username or password"}"#;
 
 /// The requests of FastAPI's `tests/test_tutorial/test_security/test_tutorial003.py`.
 const STEPS: &[Step] = &[
@@ -242,7 +210,7 @@ const STEPS: &[Step] = &[
         None,
         r#"{"username":"johndoe","email":"johndoe@example.com","full_name":"John Doe","disabled":false,"hashed_password":"fakehashedsecret"}"#,
     )),
-    Step::Call(Call::get(USERS_ME, &[("Authorization", "Bearer alice")], 400, None, r#"{"detail":"Inactive user"}"#)),
+    Step::Call(Call::get(USERS_ME, &[("Authorization", "Bearer alice")], 400, None, INACTIVE)),
     Step::Call(Call::get(
         USERS_ME,
         &[("Authorization", "Bearer nonexistent")],
@@ -253,14 +221,9 @@ const STEPS: &[Step] = &[
     Step::Call(Call::get(USERS_ME, &[], 401, Some("Bearer"), support::NOT_AUTHENTICATED)),
 ];
 
-/// The requests printed on startup, each followed by its answer in a comment.
-fn listing(base: &str) -> String {
-    oauth2::listing(STEPS, base)
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    support::serve(NAME, app, USERS_ME, listing).await
+    oauth2::serve(NAME, app, USERS_ME, STEPS).await
 }
 
 /// The cases of FastAPI's `test_tutorial003.py`, with warden's answers.
@@ -269,10 +232,7 @@ mod tests {
     use serde_json::json;
 
     use super::{
-        support::{
-            oauth2::testing::{self, Answer, Req},
-            testing::documented,
-        },
+        support::oauth2::testing::{self, Answer, Req, assert_detail},
         *,
     };
 
@@ -281,20 +241,12 @@ mod tests {
     }
 
     async fn get_me(authorization: Option<&str>) -> Answer {
-        let request = Req::get(USERS_ME);
-        let request = match authorization {
-            Some(value) => request.header("authorization", value),
-            None => request,
-        };
-        request.send(&app().unwrap()).await
+        Req::get(USERS_ME).authorization(authorization).send(&app().unwrap()).await
     }
 
     /// A `400 {"detail":"Incorrect username or password"}` without challenge.
     fn assert_incorrect(answer: &Answer) {
-        assert_eq!(answer.status, 400);
-        assert!(answer.challenges().is_empty());
-        assert_eq!(answer.header("content-type"), Some("application/json"));
-        assert_eq!(answer.body, json!({"detail": "Incorrect username or password"}));
+        assert_detail(answer, 400, None, "Incorrect username or password");
     }
 
     /// `test_login`.
@@ -323,10 +275,7 @@ mod tests {
     /// `test_no_token`.
     #[tokio::test]
     async fn no_token() {
-        let answer = get_me(None).await;
-        assert_eq!(answer.status, 401);
-        assert_eq!(answer.challenges(), ["Bearer"]);
-        assert_eq!(answer.body, json!({"detail": "Not authenticated"}));
+        assert_detail(&get_me(None).await, 401, Some("Bearer"), "Not authenticated");
     }
 
     /// `test_token`: the stored user, `hashed_password` included.
@@ -351,27 +300,19 @@ mod tests {
     #[tokio::test]
     async fn incorrect_token() {
         let answer = get_me(Some("Bearer nonexistent")).await;
-        assert_eq!(answer.status, 401);
-        assert_eq!(answer.challenges(), ["Bearer"]);
-        assert_eq!(answer.body, json!({"detail": "Invalid authentication credentials"}));
+        assert_detail(&answer, 401, Some("Bearer"), "Invalid authentication credentials");
     }
 
     /// `test_incorrect_token_type`.
     #[tokio::test]
     async fn incorrect_token_type() {
-        let answer = get_me(Some("Notexistent testtoken")).await;
-        assert_eq!(answer.status, 401);
-        assert_eq!(answer.challenges(), ["Bearer"]);
-        assert_eq!(answer.body, json!({"detail": "Not authenticated"}));
+        assert_detail(&get_me(Some("Notexistent testtoken")).await, 401, Some("Bearer"), "Not authenticated");
     }
 
     /// `test_inactive_user`: no challenge.
     #[tokio::test]
     async fn inactive_user() {
-        let answer = get_me(Some("Bearer alice")).await;
-        assert_eq!(answer.status, 400);
-        assert!(answer.challenges().is_empty());
-        assert_eq!(answer.body, json!({"detail": "Inactive user"}));
+        assert_detail(&get_me(Some("Bearer alice")).await, 400, None, "Inactive user");
     }
 
     /// Login does not look at `disabled`: alice gets her token, then
@@ -435,6 +376,6 @@ mod tests {
     /// The module documentation shows what the example prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
-        assert_eq!(documented(include_str!("security_tutorial003.rs")), listing("http://127.0.0.1:8000"));
+        testing::assert_documented(include_str!("security_tutorial003.rs"), STEPS);
     }
 }

@@ -25,6 +25,9 @@
 //!
 //! The users are the tutorial's: `johndoe` (password `secret`) and `alice`
 //! (password `secretalice`, disabled), with the tutorial's pwdlib hashes.
+//! The users, `create_access_token`, `authenticate_user` and the PyJWT-like
+//! verifier are those of `security_tutorial004`, in `support/users.rs` and
+//! `support/jwt.rs`.
 //! Like every FastAPI app, it redirects `/users/me` to `/users/me/` (`307`,
 //! `Location: http://{Host}/users/me/`), and answers other methods `405`
 //! with `Allow` and unknown paths `404`.
@@ -85,13 +88,7 @@
 
 mod support;
 
-use std::{
-    collections::HashMap,
-    error::Error,
-    process::ExitCode,
-    sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{process::ExitCode, sync::Arc, time::Duration};
 
 use axum::{
     Json, Router,
@@ -101,36 +98,28 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use support::oauth2::{self, Call, Login, Step, TOKEN_PATH};
+use support::{
+    jwt::{
+        ACCESS_TOKEN_EXPIRE_MINUTES, AppError, authenticate_user, create_access_token, credentials_exception,
+        encoding_key, pyjwt_verifier,
+    },
+    oauth2::{self, Call, Login, Step, TOKEN_PATH},
+    users::{
+        self, ALICE_HASHED_PASSWORD, ALICE_ME, INACTIVE, INCORRECT, JOHNDOE_HASHED_PASSWORD, JOHNDOE_ITEMS,
+        JOHNDOE_JSON, JOHNDOE_ME, JOHNDOE_ME_ITEMS, User, UserInDb, Users, inactive_user,
+        incorrect_username_or_password, own_items,
+    },
+};
 use warden::{
-    AuthErrorKind, AuthRejection, BearerToken, OAuth2PasswordBearer, OAuth2PasswordRequestForm, Secret, Security,
+    AuthErrorKind, AuthRejection, BearerToken, OAuth2PasswordBearer, OAuth2PasswordRequestForm, Security,
     TokenResponse,
-    jwt::{Algorithm, DecodingKey, EncodingKey, Header, JwtError, JwtVerifier, encode},
-    password::verify_password_or_dummy,
+    jwt::{EncodingKey, JwtVerifier},
     scopes::{RequireScopes, SecurityScopes},
     verify::Verifier,
 };
 
 /// The example's name, for messages.
 const NAME: &str = "security_tutorial005";
-
-/// The tutorial's `SECRET_KEY` (never use this one): the 64 characters are
-/// the HMAC key.
-const SECRET_KEY: &str = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7";
-
-/// The tutorial's `ALGORITHM`.
-const ALGORITHM: Algorithm = Algorithm::Hs256;
-
-/// The tutorial's `ACCESS_TOKEN_EXPIRE_MINUTES`.
-const ACCESS_TOKEN_EXPIRE_MINUTES: u64 = 30;
-
-/// johndoe's password, `secret`, hashed by pwdlib (the tutorial's hash).
-const JOHNDOE_HASHED_PASSWORD: &str =
-    "$argon2id$v=19$m=65536,t=3,p=4$wagCPXjifgvUFBzq4hqe3w$CYaIb8sB+wtD+Vu/P4uod1+Qof8h+1g7bbDlBID48Rc";
-
-/// alice's password, `secretalice`, hashed by pwdlib (the tutorial's hash).
-const ALICE_HASHED_PASSWORD: &str =
-    "$argon2id$v=19$m=65536,t=3,p=4$g2/AV1zwopqUntPKJavBFw$BwpRGDCyUHLvHICnwijyX8ROGoiUPwNKZ7915MeYfCE";
 
 /// The routes.
 const USERS_ME: &str = "/users/me/";
@@ -145,39 +134,11 @@ warden::scopes! {
     pub Me = ["me"];
 }
 
-/// The tutorial's `User` model, in its field order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-struct User {
-    username: String,
-    email: Option<String>,
-    full_name: Option<String>,
-    disabled: Option<bool>,
-}
-
-/// The tutorial's `UserInDB`: the user and the argon2 hash of the password.
-#[derive(Debug, Clone)]
-struct UserInDb {
-    user: User,
-    hashed_password: String,
-}
-
-/// Users by name.
-type Users = HashMap<String, UserInDb>;
-
 /// The tutorial's `fake_users_db`.
 fn fake_users_db() -> Users {
-    let user = |username: &str, full_name: &str, email: &str, hashed_password: &str, disabled: bool| {
-        let user = User {
-            username: username.to_owned(),
-            email: Some(email.to_owned()),
-            full_name: Some(full_name.to_owned()),
-            disabled: Some(disabled),
-        };
-        (username.to_owned(), UserInDb { user, hashed_password: hashed_password.to_owned() })
-    };
-    HashMap::from([
-        user("johndoe", "John Doe", "johndoe@example.com", JOHNDOE_HASHED_PASSWORD, false),
-        user("alice", "Alice Chains", "alicechains@example.com", ALICE_HASHED_PASSWORD, true),
+    users::users([
+        UserInDb::new("johndoe", "John Doe", "johndoe@example.com", JOHNDOE_HASHED_PASSWORD, false),
+        UserInDb::new("alice", "Alice Chains", "alicechains@example.com", ALICE_HASHED_PASSWORD, true),
     ])
 }
 
@@ -216,18 +177,14 @@ impl Verifier for CurrentUser {
     async fn verify(&self, token: &BearerToken, security_scopes: &SecurityScopes) -> Result<User, AuthRejection> {
         // `Bearer scope="items me"`, or `Bearer` when the route needs no scope.
         let authenticate_value = security_scopes.challenge();
-        let credentials_exception = || {
-            AuthRejection::new(AuthErrorKind::InvalidToken)
-                .with_challenge(authenticate_value.clone())
-                .with_detail("Could not validate credentials")
-        };
-        let payload = self.jwt.verify(token.as_str()).map_err(|_| credentials_exception())?;
-        let username = payload.sub.as_deref().ok_or_else(credentials_exception)?;
+        let invalid = || credentials_exception(authenticate_value.clone());
+        let payload = self.jwt.verify(token.as_str()).map_err(|_| invalid())?;
+        let username = payload.sub.as_deref().ok_or_else(invalid)?;
         let Value::String(scope) = &payload.scope else {
-            return Err(credentials_exception());
+            return Err(invalid());
         };
         let token_scopes: Vec<&str> = scope.split(' ').collect();
-        let user = self.users.get(username).ok_or_else(credentials_exception)?;
+        let user = self.users.get(username).ok_or_else(invalid)?;
         if security_scopes.missing(&token_scopes[..]).is_some() {
             return Err(AuthRejection::new(AuthErrorKind::InsufficientScope)
                 .with_status(StatusCode::UNAUTHORIZED)
@@ -249,9 +206,7 @@ impl FromRequestParts<App> for ActiveUser {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, AuthRejection> {
         let user = Security::<CurrentUser, Me>::from_request_parts(parts, app).await?.into_inner();
         if user.disabled == Some(true) {
-            return Err(AuthRejection::new(AuthErrorKind::Forbidden)
-                .with_status(StatusCode::BAD_REQUEST)
-                .with_detail("Inactive user"));
+            return Err(inactive_user());
         }
         Ok(Self(user))
     }
@@ -270,9 +225,6 @@ impl FromRef<App> for CurrentUser {
     }
 }
 
-/// Why the app could not be built.
-type AppError = Box<dyn Error + Send + Sync>;
-
 /// The application.
 ///
 /// # Errors
@@ -284,14 +236,8 @@ fn app() -> Result<Router, AppError> {
         .scope("me", "Read information about the current user.")
         .scope("items", "Read items.")
         .build()?;
-    // PyJWT's jwt.decode: exp, nbf and iat are checked when present, none
-    // is required; a token with an `aud` is refused, as no audience is set.
-    let jwt = JwtVerifier::builder(DecodingKey::from_secret(SECRET_KEY.as_bytes())?, [ALGORITHM])
-        .exp_optional()
-        .reject_future_iat()
-        .build()?;
-    let current_user = CurrentUser { scheme, jwt, users: Arc::new(fake_users_db()) };
-    let state = App { current_user, key: EncodingKey::from_secret(SECRET_KEY.as_bytes())? };
+    let current_user = CurrentUser { scheme, jwt: pyjwt_verifier()?, users: Arc::new(fake_users_db()) };
+    let state = App { current_user, key: encoding_key()? };
     let router = Router::new()
         .route(TOKEN_PATH, oauth2::post(login_for_access_token))
         .route(USERS_ME, oauth2::get(read_users_me))
@@ -303,37 +249,6 @@ fn app() -> Result<Router, AppError> {
     Ok(oauth2::starlette(router, ROUTES))
 }
 
-/// The tutorial's `create_access_token`: `data` with `exp` added,
-/// `expires_delta` (15 minutes if `None`) from now, signed with the secret.
-fn create_access_token<T: Serialize>(
-    key: &EncodingKey,
-    data: &T,
-    expires_delta: Option<Duration>,
-) -> Result<String, JwtError> {
-    /// `data`'s claims, then `exp`, the order PyJWT writes them in.
-    #[derive(Serialize)]
-    struct WithExpiry<'a, T> {
-        #[serde(flatten)]
-        data: &'a T,
-        exp: u64,
-    }
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs());
-    let exp = now + expires_delta.unwrap_or(Duration::from_secs(15 * 60)).as_secs();
-    encode(&Header::new(ALGORITHM), &WithExpiry { data, exp }, key)
-}
-
-/// The tutorial's `authenticate_user`, on a blocking thread: the user when
-/// `password` matches, and the dummy-hash work when there is no such user.
-async fn authenticate_user(users: Arc<Users>, username: String, password: Secret) -> Result<Option<User>, Response> {
-    tokio::task::spawn_blocking(move || {
-        let user = users.get(&username);
-        let valid = verify_password_or_dummy(password.expose(), user.map(|user| user.hashed_password.as_str()));
-        user.filter(|_| valid).map(|user| user.user.clone())
-    })
-    .await
-    .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
-}
-
 /// `POST /token`: a JWT for the user and the scopes the form asked for.
 async fn login_for_access_token(
     State(app): State<App>,
@@ -341,10 +256,7 @@ async fn login_for_access_token(
 ) -> Result<Json<TokenResponse>, Response> {
     let users = app.current_user.users.clone();
     let Some(user) = authenticate_user(users, form.username, form.password).await? else {
-        return Err(AuthRejection::new(AuthErrorKind::InvalidCredentials)
-            .with_status(StatusCode::BAD_REQUEST)
-            .with_detail("Incorrect username or password")
-            .into_response());
+        return Err(incorrect_username_or_password().into_response());
     };
     /// The claims `/token` signs, in the tutorial's order.
     #[derive(Serialize)]
@@ -352,8 +264,8 @@ async fn login_for_access_token(
         sub: String,
         scope: String,
     }
-    let expires = Duration::from_secs(ACCESS_TOKEN_EXPIRE_MINUTES * 60);
     let claims = Claims { sub: user.username, scope: form.scopes.join(" ") };
+    let expires = Duration::from_secs(ACCESS_TOKEN_EXPIRE_MINUTES * 60);
     let access_token = create_access_token(&app.key, &claims, Some(expires))
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
     Ok(Json(TokenResponse::bearer(access_token)))
@@ -366,16 +278,13 @@ async fn read_users_me(ActiveUser(user): ActiveUser) -> Json<User> {
 
 /// `GET /users/me/items/`: the active user's items (scopes `items me`).
 async fn read_own_items(ActiveUser(user): ActiveUser) -> Json<Value> {
-    Json(json!([{ "item_id": "Foo", "owner": user.username }]))
+    own_items(&user.username)
 }
 
 /// `GET /status/`: any valid token of a known user, no scope, disabled or not.
 async fn read_system_status(_user: Security<CurrentUser>) -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
-
-/// johndoe asking for `me items`.
-const JOHNDOE_ME_ITEMS: &[(&str, &str)] = &[("username", "johndoe"), ("password", "secret"), ("scope", "me items")];
 
 /// The requests of FastAPI's `tests/test_tutorial/test_security/test_tutorial005.py`.
 const STEPS: &[Step] = &[
@@ -386,23 +295,11 @@ const STEPS: &[Step] = &[
         None,
         r#"{"access_token":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.…","token_type":"bearer"}"#,
     )),
-    Step::Call(Call::post(
-        TOKEN_PATH,
-        &[("username", "johndoe"), ("password", "wrong")],
-        400,
-        None,
-        r#"{"detail":"Incorrect username or password"}"#,
-    )),
+    Step::Call(Call::post(TOKEN_PATH, &[("username", "johndoe"), ("password", "wrong")], 400, None, INCORRECT)),
     Step::Login(Login { var: "ME_ITEMS", form: JOHNDOE_ME_ITEMS }),
-    Step::Login(Login { var: "ME", form: &[("username", "johndoe"), ("password", "secret"), ("scope", "me")] }),
-    Step::Login(Login { var: "ALICE", form: &[("username", "alice"), ("password", "secretalice"), ("scope", "me")] }),
-    Step::Call(Call::get(
-        USERS_ME_ITEMS,
-        &[("Authorization", "Bearer $ME_ITEMS")],
-        200,
-        None,
-        r#"[{"item_id":"Foo","owner":"johndoe"}]"#,
-    )),
+    Step::Login(Login { var: "ME", form: JOHNDOE_ME }),
+    Step::Login(Login { var: "ALICE", form: ALICE_ME }),
+    Step::Call(Call::get(USERS_ME_ITEMS, &[("Authorization", "Bearer $ME_ITEMS")], 200, None, JOHNDOE_ITEMS)),
     Step::Call(Call::get(
         USERS_ME_ITEMS,
         &[("Authorization", "Bearer $ME")],
@@ -410,14 +307,8 @@ const STEPS: &[Step] = &[
         Some(r#"Bearer scope="items me""#),
         r#"{"detail":"Not enough permissions"}"#,
     )),
-    Step::Call(Call::get(
-        USERS_ME,
-        &[("Authorization", "Bearer $ME")],
-        200,
-        None,
-        r#"{"username":"johndoe","email":"johndoe@example.com","full_name":"John Doe","disabled":false}"#,
-    )),
-    Step::Call(Call::get(USERS_ME, &[("Authorization", "Bearer $ALICE")], 400, None, r#"{"detail":"Inactive user"}"#)),
+    Step::Call(Call::get(USERS_ME, &[("Authorization", "Bearer $ME")], 200, None, JOHNDOE_JSON)),
+    Step::Call(Call::get(USERS_ME, &[("Authorization", "Bearer $ALICE")], 400, None, INACTIVE)),
     Step::Call(Call::get(STATUS, &[("Authorization", "Bearer $ALICE")], 200, None, r#"{"status":"ok"}"#)),
     Step::Call(Call::get(
         USERS_ME,
@@ -430,14 +321,9 @@ const STEPS: &[Step] = &[
     Step::Call(Call { headers: &[("Authorization", "Bearer $ME")], ..Call::redirect("/users/me", USERS_ME) }),
 ];
 
-/// The requests printed on startup, each followed by its answer in a comment.
-fn listing(base: &str) -> String {
-    oauth2::listing(STEPS, base)
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    support::serve(NAME, app, USERS_ME, listing).await
+    oauth2::serve(NAME, app, USERS_ME, STEPS).await
 }
 
 /// The cases of FastAPI's `test_tutorial005.py`, with warden's answers.
@@ -450,24 +336,15 @@ mod tests {
 
     use super::{
         support::{
-            oauth2::testing::{self, Answer, Req, TEST_HOST, login},
-            testing::documented,
+            jwt::testing::{NO_SUB, NO_USERNAME, NONEXISTENT_USER, get_me},
+            oauth2::testing::{self, Answer, Req, assert_detail, login},
         },
         *,
     };
 
-    /// FastAPI's `test_token_no_sub`: `{"data":"foo"}`, signed with the secret, no `exp`.
-    const NO_SUB: &str =
-        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJkYXRhIjoiZm9vIn0.9ynBhuYb4e6aW3oJr_K_TBgwcMTDpRToQIE25L57rOE";
-    /// `test_token_no_username`: `{"sub":"foo"}`, no such user.
-    const NO_USERNAME: &str =
-        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmb28ifQ.NnExK_dlNAYyzACrXtXDrcWOgGY2JuPbI4eDaHdfK5Y";
-    /// `test_token_inexistent_user`: `{"sub":"username:bob"}`.
-    const INEXISTENT_USER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VybmFtZTpib2IifQ.HcfCW67Uda-0gz54ZWTqmtgJnZeNem0Q757eTa9EZuw";
-
     /// A token as `/token` makes it, for `username` and `scope`.
     fn token_for(username: &str, scope: &str) -> String {
-        let key = EncodingKey::from_secret(SECRET_KEY.as_bytes()).unwrap();
+        let key = encoding_key().unwrap();
         create_access_token(&key, &json!({ "sub": username, "scope": scope }), Some(Duration::from_secs(1800))).unwrap()
     }
 
@@ -482,29 +359,14 @@ mod tests {
         form
     }
 
-    /// `GET /users/me` (as FastAPI's tests send it, redirected to `/users/me/`).
-    async fn get_me(app: &Router, authorization: Option<&str>) -> Answer {
-        let request = Req::get("/users/me");
-        let request = match authorization {
-            Some(value) => request.header("authorization", value),
-            None => request,
-        };
-        request.redirected(app, &format!("http://{TEST_HOST}/users/me/")).await
-    }
-
     /// `401 {"detail": detail}` with the challenge `challenge`.
     fn assert_unauthorized(answer: &Answer, challenge: &str, detail: &str) {
-        assert_eq!(answer.status, 401, "{}", answer.raw);
-        assert_eq!(answer.challenges(), [challenge]);
-        assert_eq!(answer.header("content-type"), Some("application/json"));
-        assert_eq!(answer.body, json!({ "detail": detail }));
+        assert_detail(answer, 401, Some(challenge), detail);
     }
 
     /// `400 {"detail":"Incorrect username or password"}`, no challenge.
     fn assert_incorrect(answer: &Answer) {
-        assert_eq!(answer.status, 400);
-        assert!(answer.challenges().is_empty());
-        assert_eq!(answer.body, json!({"detail": "Incorrect username or password"}));
+        assert_detail(answer, 400, None, "Incorrect username or password");
     }
 
     /// `test_login`: the token's claims are `sub`, `scope`, `exp`, in PyJWT's order.
@@ -583,7 +445,7 @@ mod tests {
     /// `test_create_access_token`.
     #[test]
     fn create_access_token_adds_exp() {
-        let key = EncodingKey::from_secret(SECRET_KEY.as_bytes()).unwrap();
+        let key = encoding_key().unwrap();
         let token = create_access_token(&key, &json!({"data": "foo"}), None).unwrap();
         let claims = token.split('.').nth(1).unwrap();
         let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(claims).unwrap()).unwrap();
@@ -597,7 +459,7 @@ mod tests {
     #[tokio::test]
     async fn tokens_without_a_known_sub() {
         let app = app().unwrap();
-        for token in [NO_SUB, NO_USERNAME, INEXISTENT_USER] {
+        for token in [NO_SUB, NO_USERNAME, NONEXISTENT_USER] {
             let answer = get_me(&app, Some(&format!("Bearer {token}"))).await;
             assert_unauthorized(&answer, r#"Bearer scope="me""#, "Could not validate credentials");
         }
@@ -618,9 +480,7 @@ mod tests {
         let app = app().unwrap();
         let access_token = login(&app, &form("alice", "secretalice", Some("me"))).await;
         let answer = get_me(&app, Some(&format!("Bearer {access_token}"))).await;
-        assert_eq!(answer.status, 400);
-        assert!(answer.challenges().is_empty());
-        assert_eq!(answer.body, json!({"detail": "Inactive user"}));
+        assert_detail(&answer, 400, None, "Inactive user");
     }
 
     /// `test_read_items`.
@@ -691,7 +551,7 @@ mod tests {
             let ok = Req::get(USERS_ME).bearer(&token_for("johndoe", scope)).send(&app).await.status;
             assert_eq!(ok, if scope.split(' ').any(|s| s == "me") { 200 } else { 401 }, "{scope:?}");
         }
-        let key = EncodingKey::from_secret(SECRET_KEY.as_bytes()).unwrap();
+        let key = encoding_key().unwrap();
         for scope in [json!(null), json!(["me"]), json!(1)] {
             let token = create_access_token(&key, &json!({"sub": "johndoe", "scope": scope}), None).unwrap();
             let answer = Req::get(STATUS).bearer(&token).send(&app).await;
@@ -722,6 +582,6 @@ mod tests {
     /// The module documentation shows what the example prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
-        assert_eq!(documented(include_str!("security_tutorial005.rs")), listing("http://127.0.0.1:8000"));
+        testing::assert_documented(include_str!("security_tutorial005.rs"), STEPS);
     }
 }

@@ -87,7 +87,7 @@ use std::{
     path::{Path, PathBuf},
     process::ExitCode,
     sync::{Arc, Mutex, PoisonError},
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::Duration,
 };
 
 use axum::{
@@ -99,7 +99,11 @@ use axum::{
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use support::oauth2::{self, Call, Login, Step, TOKEN_PATH};
+use support::{
+    jwt::unix_now,
+    oauth2::{self, Call, Login, Step, TOKEN_PATH},
+    users::{ALICE_ME, INACTIVE, JOHNDOE_ITEMS, JOHNDOE_JSON, JOHNDOE_ME, JOHNDOE_ME_ITEMS, inactive_user, own_items},
+};
 use warden::{
     AuthErrorKind, AuthRejection, BearerToken, OAuth2PasswordBearer, OAuth2PasswordRequestForm, Security,
     TokenResponse,
@@ -339,9 +343,7 @@ impl FromRequestParts<Service> for ActiveUser {
     async fn from_request_parts(parts: &mut Parts, service: &Service) -> Result<Self, AuthRejection> {
         let user = Security::<CurrentUser, Me>::from_request_parts(parts, service).await?.into_inner();
         if user.disabled {
-            return Err(AuthRejection::new(AuthErrorKind::Forbidden)
-                .with_status(StatusCode::BAD_REQUEST)
-                .with_detail("Inactive user"));
+            return Err(inactive_user());
         }
         Ok(Self(user))
     }
@@ -418,9 +420,8 @@ async fn login(State(service): State<Service>, form: OAuth2PasswordRequestForm) 
         }
         Err(_) => return internal_error().into_response(),
     };
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs());
-    let claims =
-        Claims { sub: user.username, scope: form.scopes.join(" "), exp: now + ACCESS_TOKEN_LIFETIME.as_secs() };
+    let exp = unix_now() + ACCESS_TOKEN_LIFETIME.as_secs();
+    let claims = Claims { sub: user.username, scope: form.scopes.join(" "), exp };
     match encode(&Header::new(Algorithm::Hs256), &claims, &service.key) {
         // RFC 6749 §5.1: `expires_in`, `Cache-Control: no-store`, `Pragma: no-cache`.
         Ok(token) => TokenResponse::bearer(token).expires_in(ACCESS_TOKEN_LIFETIME).into_response(),
@@ -435,16 +436,13 @@ async fn read_users_me(ActiveUser(user): ActiveUser) -> Json<User> {
 
 /// `GET /users/me/items/`: the active user's items (scopes `items me`).
 async fn read_own_items(ActiveUser(user): ActiveUser) -> Json<Value> {
-    Json(json!([{ "item_id": "Foo", "owner": user.username }]))
+    own_items(&user.username)
 }
 
 /// `GET /status/`: any valid token of a known user, disabled or not.
 async fn read_system_status(_user: Security<CurrentUser>) -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
-
-/// johndoe asking for `me items`.
-const JOHNDOE_ME_ITEMS: &[(&str, &str)] = &[("username", "johndoe"), ("password", "secret"), ("scope", "me items")];
 
 /// The requests printed on startup.
 const STEPS: &[Step] = &[
@@ -463,15 +461,9 @@ const STEPS: &[Step] = &[
         r#"{"error":"invalid_grant","error_description":"Incorrect username or password"}"#,
     )),
     Step::Login(Login { var: "ME_ITEMS", form: JOHNDOE_ME_ITEMS }),
-    Step::Login(Login { var: "ME", form: &[("username", "johndoe"), ("password", "secret"), ("scope", "me")] }),
-    Step::Login(Login { var: "ALICE", form: &[("username", "alice"), ("password", "secretalice"), ("scope", "me")] }),
-    Step::Call(Call::get(
-        USERS_ME_ITEMS,
-        &[("Authorization", "Bearer $ME_ITEMS")],
-        200,
-        None,
-        r#"[{"item_id":"Foo","owner":"johndoe"}]"#,
-    )),
+    Step::Login(Login { var: "ME", form: JOHNDOE_ME }),
+    Step::Login(Login { var: "ALICE", form: ALICE_ME }),
+    Step::Call(Call::get(USERS_ME_ITEMS, &[("Authorization", "Bearer $ME_ITEMS")], 200, None, JOHNDOE_ITEMS)),
     Step::Call(Call::get(
         USERS_ME_ITEMS,
         &[("Authorization", "Bearer $ME")],
@@ -479,14 +471,8 @@ const STEPS: &[Step] = &[
         Some(r#"Bearer error="insufficient_scope", scope="items me""#),
         r#"{"detail":"Not enough permissions"}"#,
     )),
-    Step::Call(Call::get(
-        USERS_ME,
-        &[("Authorization", "Bearer $ME")],
-        200,
-        None,
-        r#"{"username":"johndoe","email":"johndoe@example.com","full_name":"John Doe","disabled":false}"#,
-    )),
-    Step::Call(Call::get(USERS_ME, &[("Authorization", "Bearer $ALICE")], 400, None, r#"{"detail":"Inactive user"}"#)),
+    Step::Call(Call::get(USERS_ME, &[("Authorization", "Bearer $ME")], 200, None, JOHNDOE_JSON)),
+    Step::Call(Call::get(USERS_ME, &[("Authorization", "Bearer $ALICE")], 400, None, INACTIVE)),
     Step::Call(Call::get(STATUS, &[("Authorization", "Bearer $ALICE")], 200, None, r#"{"status":"ok"}"#)),
     Step::Call(Call::get(
         USERS_ME,
@@ -497,11 +483,6 @@ const STEPS: &[Step] = &[
     )),
     Step::Call(Call::get(STATUS, &[], 401, Some("Bearer"), support::NOT_AUTHENTICATED)),
 ];
-
-/// The requests printed on startup, each followed by its answer in a comment.
-fn listing(base: &str) -> String {
-    oauth2::listing(STEPS, base)
-}
 
 /// The command line: `--port N`, `--db PATH`, `--secret S`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -581,7 +562,7 @@ async fn main() -> ExitCode {
         SecretSource::Database => "the database",
     };
     println!("{NAME}: signing tokens with the secret from {secret}");
-    support::serve_on(NAME, options.port, opened.app, USERS_ME, listing).await
+    support::serve_on(NAME, options.port, opened.app, USERS_ME, |base| oauth2::listing(STEPS, base)).await
 }
 
 /// The service against a database of its own, created for each test.
@@ -589,13 +570,13 @@ async fn main() -> ExitCode {
 /// debug build), so the tests are few and each does a whole story.
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::{
+        sync::atomic::{AtomicUsize, Ordering},
+        time::{SystemTime, UNIX_EPOCH},
+    };
 
     use super::{
-        support::{
-            oauth2::testing::{self, Answer, Req, login},
-            testing::documented,
-        },
+        support::oauth2::testing::{self, Req, assert_detail, login},
         *,
     };
 
@@ -634,15 +615,6 @@ mod tests {
         let key = EncodingKey::from_secret(secret.as_bytes()).unwrap();
         encode(&Header::new(Algorithm::Hs256), &Claims { sub: sub.to_owned(), scope: scope.to_owned(), exp }, &key)
             .unwrap()
-    }
-
-    fn now() -> u64 {
-        SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
-    }
-
-    fn assert_detail(answer: &Answer, status: u16, detail: &str) {
-        assert_eq!(answer.status, status, "{}", answer.raw);
-        assert_eq!(answer.body, json!({ "detail": detail }));
     }
 
     /// The first run creates the database with the two users (argon2id
@@ -684,7 +656,7 @@ mod tests {
             .unwrap();
         assert_eq!(hash, users[1].1);
         // A token signed with the stored secret opens the reopened service.
-        let token = signed(&secret, "johndoe", "me", now() + 60);
+        let token = signed(&secret, "johndoe", "me", unix_now() + 60);
         assert_eq!(Req::get(USERS_ME).bearer(&token).send(&second.app).await.status, 200);
     }
 
@@ -711,12 +683,12 @@ mod tests {
         assert_eq!(answer.body["full_name"], "John Doe");
 
         // The secret given is the one used.
-        let me = signed("a given secret of at least 32 bytes!", "johndoe", "me", now() + 60);
+        let me = signed("a given secret of at least 32 bytes!", "johndoe", "me", unix_now() + 60);
         let answer = Req::get(USERS_ME_ITEMS).bearer(&me).send(&app).await;
-        assert_detail(&answer, 403, "Not enough permissions");
-        assert_eq!(answer.challenges(), [r#"Bearer error="insufficient_scope", scope="items me""#]);
+        let insufficient = r#"Bearer error="insufficient_scope", scope="items me""#;
+        assert_detail(&answer, 403, Some(insufficient), "Not enough permissions");
         let answer = Req::get(USERS_ME)
-            .bearer(&signed("a given secret of at least 32 bytes!", "johndoe", "", now() + 60))
+            .bearer(&signed("a given secret of at least 32 bytes!", "johndoe", "", unix_now() + 60))
             .send(&app)
             .await;
         assert_eq!(answer.challenges(), [r#"Bearer error="insufficient_scope", scope="me""#]);
@@ -734,25 +706,24 @@ mod tests {
 
         // alice logs in, but is refused where an active user is needed.
         let alice = login(&app, &[("username", "alice"), ("password", "secretalice"), ("scope", "me items")]).await;
-        assert_detail(&Req::get(USERS_ME).bearer(&alice).send(&app).await, 400, "Inactive user");
-        assert_detail(&Req::get(USERS_ME_ITEMS).bearer(&alice).send(&app).await, 400, "Inactive user");
+        assert_detail(&Req::get(USERS_ME).bearer(&alice).send(&app).await, 400, None, "Inactive user");
+        assert_detail(&Req::get(USERS_ME_ITEMS).bearer(&alice).send(&app).await, 400, None, "Inactive user");
         assert_eq!(Req::get(STATUS).bearer(&alice).send(&app).await.body, json!({"status": "ok"}));
 
         // Tokens that do not verify, or whose user does not exist.
         let given = "a given secret of at least 32 bytes!";
         for (token, description) in [
-            (signed(given, "johndoe", "me", now() - 1), "the token has expired"),
+            (signed(given, "johndoe", "me", unix_now() - 1), "the token has expired"),
             (
-                signed("another secret of at least 32 bytes", "johndoe", "me", now() + 60),
+                signed("another secret of at least 32 bytes", "johndoe", "me", unix_now() + 60),
                 "the token signature is invalid",
             ),
             ("nonexistent".to_owned(), "the token is malformed"),
-            (signed(given, "nobody", "me", now() + 60), "the token's user does not exist"),
+            (signed(given, "nobody", "me", unix_now() + 60), "the token's user does not exist"),
         ] {
             let answer = Req::get(USERS_ME).bearer(&token).send(&app).await;
-            assert_detail(&answer, 401, "Invalid token");
             let challenge = format!(r#"Bearer error="invalid_token", error_description="{description}""#);
-            assert_eq!(answer.challenges(), [challenge.as_str()]);
+            assert_detail(&answer, 401, Some(&challenge), "Invalid token");
         }
         // exp is required.
         let key = EncodingKey::from_secret(given.as_bytes()).unwrap();
@@ -813,6 +784,6 @@ mod tests {
     /// The module documentation shows what the service prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
-        assert_eq!(documented(include_str!("service.rs")), listing("http://127.0.0.1:8000"));
+        testing::assert_documented(include_str!("service.rs"), STEPS);
     }
 }

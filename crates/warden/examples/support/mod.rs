@@ -6,7 +6,8 @@
 //! without a `main.rs`, so cargo does not take it for an example of its own.
 //! [`oauth2`] adds what the OAuth2 examples need besides: FastAPI's routing
 //! answers (slash redirects, `404`, `405`) and requests with a form body or
-//! a token from a login.
+//! a token from a login; [`users`] the tutorials' users and their answers;
+//! `jwt` (with the `jwt` and `password` features) the tutorials' tokens.
 
 #![allow(dead_code, reason = "each example uses a part of the shared support module")]
 
@@ -14,7 +15,10 @@ use std::{fmt, net::Ipv4Addr, process::ExitCode};
 
 use axum::{Extension, Router};
 
+#[cfg(all(feature = "jwt", feature = "password"))]
+pub(crate) mod jwt;
 pub(crate) mod oauth2;
+pub(crate) mod users;
 
 /// The port used when `--port` is not given.
 pub(crate) const DEFAULT_PORT: u16 = 8000;
@@ -146,7 +150,7 @@ pub(crate) async fn serve<E: fmt::Display>(
     name: &'static str,
     app: fn() -> Result<Router, E>,
     path: &str,
-    listing: fn(&str) -> String,
+    listing: impl FnOnce(&str) -> String,
 ) -> ExitCode {
     let port = match parse_port(std::env::args().skip(1)) {
         Ok(Some(port)) => port,

@@ -10,7 +10,7 @@
 //!   ([`Step`], [`listing`]), and (for the tests) a client that replays
 //!   them and follows redirects like FastAPI's `TestClient`.
 
-use std::net::SocketAddr;
+use std::{fmt, net::SocketAddr, process::ExitCode};
 
 use axum::{
     Json, Router,
@@ -373,6 +373,17 @@ pub(crate) fn listing(steps: &[Step], base: &str) -> String {
     text
 }
 
+/// The OAuth2 example `name`'s `main`: [`super::serve`], printing the
+/// listing of `steps`.
+pub(crate) async fn serve<E: fmt::Display>(
+    name: &'static str,
+    app: fn() -> Result<Router, E>,
+    path: &str,
+    steps: &'static [Step],
+) -> ExitCode {
+    super::serve(name, app, path, |base| listing(steps, base)).await
+}
+
 /// Requests through an example's app, as FastAPI's `TestClient` sends them.
 #[cfg(test)]
 pub(crate) mod testing {
@@ -466,6 +477,14 @@ pub(crate) mod testing {
             self.header("authorization", &format!("Bearer {token}"))
         }
 
+        /// `Authorization: value`, when there is a value.
+        pub(crate) fn authorization(self, value: Option<&str>) -> Self {
+            match value {
+                Some(value) => self.header("authorization", value),
+                None => self,
+            }
+        }
+
         /// Sets the body, already encoded, with the form media type.
         pub(crate) fn form(mut self, body: &str) -> Self {
             self.form = Some(body.to_owned());
@@ -536,6 +555,21 @@ pub(crate) mod testing {
         let answer = Req::post_form(TOKEN_PATH, fields).send(app).await;
         assert_eq!(answer.status, 200, "{fields:?}: {}", answer.raw);
         answer.body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// A JSON `{"detail": detail}` answered `status` with the one challenge
+    /// `challenge`, or none.
+    pub(crate) fn assert_detail(answer: &Answer, status: u16, challenge: Option<&str>, detail: &str) {
+        assert_eq!(answer.status, status, "{}", answer.raw);
+        assert_eq!(answer.challenges(), Vec::from_iter(challenge));
+        assert_eq!(answer.header("content-type"), Some("application/json"));
+        assert_eq!(answer.body, serde_json::json!({ "detail": detail }));
+    }
+
+    /// The module documentation of the example whose `source` this is shows
+    /// what it prints on port 8000: the listing of `steps`.
+    pub(crate) fn assert_documented(source: &str, steps: &[Step]) {
+        assert_eq!(crate::support::testing::documented(source), super::listing(steps, "http://127.0.0.1:8000"));
     }
 
     /// Whether `actual` is `expected`, where a `…` in `expected` stands for
