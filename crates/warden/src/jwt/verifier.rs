@@ -12,7 +12,7 @@ use super::{
     de,
     json::{self, Value},
     memo,
-    pem::decode_b64url_prefix,
+    pem::decode_b64url_into,
 };
 
 /// A token whose signature and claims were verified.
@@ -165,44 +165,45 @@ fn buffer_len(token: &str) -> usize {
 }
 
 impl<'b, 't> Segments<'b, 't> {
-    /// Splits `token` at its two dots and decodes each segment (strict
-    /// base64url) in the same pass, into `buffer` (of at least
-    /// [`buffer_len`] bytes). With `known_header`, the length of a
-    /// header segment already parsed (and followed by a dot), the header is
-    /// left out (`header` is empty).
+    /// Splits `token` at its first and last dots and decodes each segment
+    /// (strict base64url) into `buffer` (of at least [`buffer_len`] bytes).
+    /// With `known_header`, the length of a header segment already parsed
+    /// (and followed by a dot), the header is left out (`header` is empty).
+    ///
+    /// A dot between the first and the last is in the payload, which then
+    /// does not decode: a token of more than three segments is malformed,
+    /// as one of fewer.
     #[inline(always)]
     fn decode(token: &'t str, known_header: Option<usize>, buffer: &'b mut [u8]) -> Result<Self, JwtError> {
         let malformed = || JwtError::new(JwtErrorKind::Malformed);
         let bytes = token.as_bytes();
-        let (read, header_len) = match known_header {
-            Some(read) => (read, 0),
-            None => decode_b64url_prefix(bytes, buffer).ok_or_else(malformed)?,
+        // The last dot first: searching backwards reads the signature
+        // alone, not the (longer) payload.
+        let last = token.rfind('.').ok_or_else(malformed)?;
+        let first = match known_header {
+            Some(len) => len,
+            None => token.find('.').ok_or_else(malformed)?,
         };
-        if bytes.get(read) != Some(&b'.') {
+        if first >= last || bytes.get(first) != Some(&b'.') {
             return Err(malformed());
         }
-        let payload_at = read + 1;
-        let rest = bytes.get(payload_at..).ok_or_else(malformed)?;
-        let (read, payload_len) =
-            decode_b64url_prefix(rest, buffer.get_mut(header_len..).ok_or_else(malformed)?).ok_or_else(malformed)?;
-        let dot = payload_at + read;
-        if bytes.get(dot) != Some(&b'.') {
-            return Err(malformed());
-        }
-        let rest = bytes.get(dot + 1..).ok_or_else(malformed)?;
+        let header_len = match known_header {
+            Some(_) => 0,
+            None => decode_b64url_into(bytes.get(..first).ok_or_else(malformed)?, buffer).ok_or_else(malformed)?,
+        };
+        let payload = bytes.get(first + 1..last).ok_or_else(malformed)?;
+        let payload_len =
+            decode_b64url_into(payload, buffer.get_mut(header_len..).ok_or_else(malformed)?).ok_or_else(malformed)?;
         let signature_at = header_len + payload_len;
-        let (read, signature_len) =
-            decode_b64url_prefix(rest, buffer.get_mut(signature_at..).ok_or_else(malformed)?).ok_or_else(malformed)?;
-        // The signature runs to the end: no third dot, no padding, nothing else.
-        if read != rest.len() {
-            return Err(malformed());
-        }
+        let signature = bytes.get(last + 1..).ok_or_else(malformed)?;
+        let signature_len = decode_b64url_into(signature, buffer.get_mut(signature_at..).ok_or_else(malformed)?)
+            .ok_or_else(malformed)?;
         let buffer: &'b [u8] = buffer;
         Ok(Self {
             header: buffer.get(..header_len).ok_or_else(malformed)?,
             payload: buffer.get(header_len..signature_at).ok_or_else(malformed)?,
             signature: buffer.get(signature_at..signature_at + signature_len).ok_or_else(malformed)?,
-            signing_input: bytes.get(..dot).ok_or_else(malformed)?,
+            signing_input: bytes.get(..last).ok_or_else(malformed)?,
         })
     }
 }
