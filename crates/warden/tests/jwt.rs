@@ -515,6 +515,35 @@ fn malformed_tokens_are_refused() {
 }
 
 #[test]
+fn malformed_tokens_are_refused_after_a_token_with_the_same_header_verified() {
+    // A verified token's header is remembered with the length of its
+    // signature, where the next token's last dot is looked for first.
+    let token = pyjwt_token("HS256");
+    let (header, rest) = token.split_once('.').unwrap();
+    let (payload, signature) = rest.split_once('.').unwrap();
+    let verifier = single("HS256");
+    verifier.verify(token).unwrap();
+    let (left, right) = signature.split_at(20);
+    let malformed = [
+        // A dot where the signature would start, and one in the signature.
+        format!("{header}.{payload}.{left}.{}", &right[1..]),
+        // The first dot is where the last is expected.
+        format!("{header}.{signature}"),
+        format!("{header}.{payload}"),
+        format!("{header}.{payload}.{signature}.{signature}"),
+        format!("{header}.{payload}.{signature}."),
+        format!("{header}.{payload}.{signature}="),
+        format!("{header}.{payload}.{signature} "),
+        sign_hs256_raw(&format!("{header}.{payload}.")),
+        format!("{header}.{left}.{right}.{signature}"),
+    ];
+    for token in &malformed {
+        assert_refused(verifier.verify(token), JwtErrorKind::Malformed, "the token is malformed");
+    }
+    assert!(verifier.verify(token).is_ok());
+}
+
+#[test]
 fn non_canonical_base64_is_refused() {
     // 2 bytes encode to 3 characters whose last carries 2 unused bits.
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","x":"1"}"#);

@@ -25,6 +25,9 @@ const MAX_SEGMENT: usize = 512;
 pub(crate) struct Header {
     /// The header segment: the token's text up to its first `.`.
     segment: Box<[u8]>,
+    /// The length of the signature segment of the token it came with
+    /// (where to look for the last dot first).
+    signature: usize,
     alg: Algorithm,
     kid: Option<Box<str>>,
     typ: Option<Box<str>>,
@@ -35,6 +38,11 @@ impl Header {
     /// The length of the header segment, in characters.
     pub(crate) fn len(&self) -> usize {
         self.segment.len()
+    }
+
+    /// The length of the signature segment of the token remembered.
+    pub(crate) fn signature_len(&self) -> usize {
+        self.signature
     }
 
     /// The parsed header, borrowed.
@@ -75,9 +83,10 @@ pub(crate) fn find(token: &[u8]) -> Option<Rc<Header>> {
     .flatten()
 }
 
-/// Remembers that the header segment `segment` parses to `header`.
+/// Remembers that the header segment `segment` parses to `header`, in a
+/// token whose signature segment is `signature` characters long.
 #[cold]
-pub(crate) fn remember(segment: &[u8], header: &TokenHeader<'_>) {
+pub(crate) fn remember(segment: &[u8], signature: usize, header: &TokenHeader<'_>) {
     if segment.len() > MAX_SEGMENT {
         return;
     }
@@ -88,6 +97,7 @@ pub(crate) fn remember(segment: &[u8], header: &TokenHeader<'_>) {
         }
         let remembered = Header {
             segment: segment.into(),
+            signature,
             alg: header.alg,
             kid: header.kid.as_deref().map(Box::from),
             typ: header.typ.as_deref().map(Box::from),
@@ -109,16 +119,17 @@ mod tests {
     fn remembers_the_last_headers_by_their_exact_text() {
         let header = TokenHeader::new(Algorithm::Rs256, Some("key-1"));
         assert!(find(b"aaaa.payload.signature").is_none());
-        remember(b"aaaa", &header);
+        remember(b"aaaa", 9, &header);
         let found = find(b"aaaa.payload.signature").unwrap();
         assert_eq!(found.header(), header);
         assert_eq!(found.len(), 4);
+        assert_eq!(found.signature_len(), 9);
         assert!(find(b"aaaab.payload.signature").is_none(), "another header");
         assert!(find(b"aaa.payload.signature").is_none(), "a prefix");
         assert!(find(b"aaaa").is_none(), "no dot");
         // Four more push it out.
         for segment in [&b"b"[..], b"c", b"d", b"e"] {
-            remember(segment, &TokenHeader::new(Algorithm::Hs256, None));
+            remember(segment, 1, &TokenHeader::new(Algorithm::Hs256, None));
         }
         assert!(find(b"aaaa.payload.signature").is_none());
         assert_eq!(find(b"e.p.s").unwrap().header().alg(), Algorithm::Hs256);

@@ -1,5 +1,7 @@
 //! PEM (RFC 7468) to DER, and the strict base64url of JWS (RFC 7515 §2).
 
+use std::mem::MaybeUninit;
+
 use base64::{
     Engine as _,
     engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
@@ -41,22 +43,22 @@ pub(crate) fn decode_b64url(input: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Decodes all of `input`, strict base64url (RFC 7515 §2: no padding,
-/// canonical trailing bits), into the start of `out`, and returns the number
-/// of bytes written; `None` when `input` is not strict base64url (a byte
-/// outside the alphabet, `=` included, a length of 1 mod 4, non-zero unused
-/// bits) or `out` is too short.
+/// canonical trailing bits), into the start of `out` (which need not be
+/// initialised: nothing is zeroed first), and returns the bytes written;
+/// `None` when `input` is not strict base64url (a byte outside the
+/// alphabet, `=` included, a length of 1 mod 4, non-zero unused bits) or
+/// `out` is too short.
 ///
 /// `base64-simd` decodes 32 characters at a time (AVX2, SSSE3 or NEON,
 /// chosen at run time; scalar elsewhere and for the last few characters).
 #[inline]
-pub(crate) fn decode_b64url_into(input: &[u8], out: &mut [u8]) -> Option<usize> {
+pub(crate) fn decode_b64url_into<'o>(input: &[u8], out: &'o mut [MaybeUninit<u8>]) -> Option<&'o mut [u8]> {
     // 4 characters are 3 bytes, 2 or 3 trailing ones 1 or 2 (1 is refused
     // by the decoder): checked here so that the decoder's own length
     // assertion never panics.
     let needed = input.len() / 4 * 3 + (input.len() % 4).saturating_sub(1);
     let out = out.get_mut(..needed)?;
-    let decoded = base64_simd::URL_SAFE_NO_PAD.decode(input, base64_simd::Out::from_slice(out)).ok()?;
-    Some(decoded.len())
+    base64_simd::URL_SAFE_NO_PAD.decode(input, base64_simd::Out::from_uninit_slice(out)).ok()
 }
 
 /// Appends base64url without padding.
@@ -96,9 +98,8 @@ mod tests {
     /// `decode_b64url_into` of `input`, into an output of exactly the
     /// largest length it can need.
     fn into_whole(input: &[u8]) -> Option<Vec<u8>> {
-        let mut out = vec![0; input.len() / 4 * 3 + 2];
-        let written = decode_b64url_into(input, &mut out)?;
-        Some(out[..written].to_vec())
+        let mut out = vec![MaybeUninit::uninit(); input.len() / 4 * 3 + 2];
+        decode_b64url_into(input, &mut out).map(|decoded| decoded.to_vec())
     }
 
     #[test]
@@ -147,12 +148,14 @@ mod tests {
 
     #[test]
     fn the_segment_decoder_refuses_a_short_output_without_panicking() {
-        let mut out = [0u8; 64];
+        let mut out = [MaybeUninit::uninit(); 64];
         assert_eq!(decode_b64url_into(b"AQIDBAUGBwgJ", &mut out[..8]), None);
-        assert_eq!(decode_b64url_into(b"AQIDBAUGBwgJ", &mut out[..9]), Some(9));
-        assert_eq!(&out[..9], [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(
+            decode_b64url_into(b"AQIDBAUGBwgJ", &mut out[..9]).as_deref(),
+            Some(&[1, 2, 3, 4, 5, 6, 7, 8, 9][..])
+        );
         assert_eq!(decode_b64url_into(b"AQI", &mut out[..1]), None);
-        assert_eq!(decode_b64url_into(b"AQI", &mut out[..2]), Some(2));
-        assert_eq!(decode_b64url_into(b"", &mut out[..0]), Some(0));
+        assert_eq!(decode_b64url_into(b"AQI", &mut out[..2]).as_deref(), Some(&[1, 2][..]));
+        assert_eq!(decode_b64url_into(b"", &mut out[..0]).as_deref(), Some(&[][..]));
     }
 }

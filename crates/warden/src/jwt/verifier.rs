@@ -1,6 +1,6 @@
 //! [`JwtVerifier`]: the one place a token becomes claims.
 
-use std::{borrow::Cow, fmt, marker::PhantomData, ops::Deref, sync::Arc, time::Duration};
+use std::{borrow::Cow, fmt, marker::PhantomData, mem::MaybeUninit, ops::Deref, sync::Arc, time::Duration};
 
 use serde::de::DeserializeOwned;
 
@@ -164,47 +164,73 @@ fn buffer_len(token: &str) -> usize {
     token.len() / 4 * 3 + 3
 }
 
+/// Decodes `input` (strict base64url) into the start of `buffer`, which is
+/// left with what follows.
+#[inline(always)]
+fn decode_next<'b>(input: &[u8], buffer: &mut &'b mut [MaybeUninit<u8>]) -> Option<&'b [u8]> {
+    let needed = input.len() / 4 * 3 + (input.len() % 4).saturating_sub(1);
+    let (out, rest) = std::mem::take(buffer).split_at_mut_checked(needed)?;
+    *buffer = rest;
+    decode_b64url_into(input, out).map(|decoded| &*decoded)
+}
+
+/// The index of the last dot of `bytes`, found first where the signature of
+/// a token with the same header ended (`signature` characters from the end),
+/// then by a search. A dot there, after the first one (`first`), is the
+/// last one or the token is malformed either way: a later dot would be in
+/// the signature, which then does not decode, as it would be in the payload
+/// when found by the search.
+#[inline(always)]
+fn last_dot(token: &str, first: usize, signature: Option<usize>) -> Option<usize> {
+    if let Some(at) = signature.and_then(|len| token.len().checked_sub(len + 1))
+        && at > first
+        && token.as_bytes().get(at) == Some(&b'.')
+    {
+        return Some(at);
+    }
+    token.rfind('.')
+}
+
 impl<'b, 't> Segments<'b, 't> {
     /// Splits `token` at its first and last dots and decodes each segment
-    /// (strict base64url) into `buffer` (of at least [`buffer_len`] bytes).
-    /// With `known_header`, the length of a header segment already parsed
-    /// (and followed by a dot), the header is left out (`header` is empty).
+    /// (strict base64url) into `buffer` (of at least [`buffer_len`] bytes,
+    /// not necessarily initialised).
+    /// With `known`, the header segment already parsed (and followed by a
+    /// dot) and the length of the signature segment of the token it came
+    /// with, the header is left out (`header` is empty).
     ///
     /// A dot between the first and the last is in the payload, which then
     /// does not decode: a token of more than three segments is malformed,
     /// as one of fewer.
     #[inline(always)]
-    fn decode(token: &'t str, known_header: Option<usize>, buffer: &'b mut [u8]) -> Result<Self, JwtError> {
+    fn decode(
+        token: &'t str,
+        known: Option<(usize, usize)>,
+        mut buffer: &'b mut [MaybeUninit<u8>],
+    ) -> Result<Self, JwtError> {
         let malformed = || JwtError::new(JwtErrorKind::Malformed);
         let bytes = token.as_bytes();
-        // The last dot first: searching backwards reads the signature
-        // alone, not the (longer) payload.
-        let last = token.rfind('.').ok_or_else(malformed)?;
-        let first = match known_header {
-            Some(len) => len,
+        let first = match known {
+            Some((len, _)) => len,
             None => token.find('.').ok_or_else(malformed)?,
         };
+        let last = last_dot(token, first, known.map(|(_, signature)| signature)).ok_or_else(malformed)?;
         if first >= last || bytes.get(first) != Some(&b'.') {
             return Err(malformed());
         }
-        let header_len = match known_header {
-            Some(_) => 0,
-            None => decode_b64url_into(bytes.get(..first).ok_or_else(malformed)?, buffer).ok_or_else(malformed)?,
+        let header = match known {
+            Some(_) => &[][..],
+            None => decode_next(bytes.get(..first).ok_or_else(malformed)?, &mut buffer).ok_or_else(malformed)?,
         };
-        let payload = bytes.get(first + 1..last).ok_or_else(malformed)?;
-        let payload_len =
-            decode_b64url_into(payload, buffer.get_mut(header_len..).ok_or_else(malformed)?).ok_or_else(malformed)?;
-        let signature_at = header_len + payload_len;
-        let signature = bytes.get(last + 1..).ok_or_else(malformed)?;
-        let signature_len = decode_b64url_into(signature, buffer.get_mut(signature_at..).ok_or_else(malformed)?)
-            .ok_or_else(malformed)?;
-        let buffer: &'b [u8] = buffer;
-        Ok(Self {
-            header: buffer.get(..header_len).ok_or_else(malformed)?,
-            payload: buffer.get(header_len..signature_at).ok_or_else(malformed)?,
-            signature: buffer.get(signature_at..signature_at + signature_len).ok_or_else(malformed)?,
-            signing_input: bytes.get(..last).ok_or_else(malformed)?,
-        })
+        let payload =
+            decode_next(bytes.get(first + 1..last).ok_or_else(malformed)?, &mut buffer).ok_or_else(malformed)?;
+        let signature = decode_next(bytes.get(last + 1..).ok_or_else(malformed)?, &mut buffer).ok_or_else(malformed)?;
+        Ok(Self { header, payload, signature, signing_input: bytes.get(..last).ok_or_else(malformed)? })
+    }
+
+    /// The length of the signature segment of `token` (these segments').
+    fn signature_len(&self, token: &str) -> usize {
+        token.len().saturating_sub(self.signing_input.len() + 1)
     }
 }
 
@@ -317,20 +343,21 @@ where
         if let Some(hit) = self.cached(token, now) {
             return Ok(hit);
         }
-        let mut stack = [0; STACK_BUFFER];
-        let mut heap;
+        // Not zeroed: the decoder writes before anything reads.
+        let mut stack = [MaybeUninit::<u8>::uninit(); STACK_BUFFER];
+        let mut heap = Vec::new();
         let needed = buffer_len(token);
-        let buffer: &mut [u8] = if needed <= STACK_BUFFER {
+        let buffer: &mut [MaybeUninit<u8>] = if needed <= STACK_BUFFER {
             &mut stack
         } else {
-            heap = vec![0; needed];
-            &mut heap
+            heap.reserve_exact(needed);
+            heap.spare_capacity_mut()
         };
         // A header this thread saw in a token that verified is not decoded
         // and parsed again (see `memo`); the checks are the same either way,
         // in the same order.
         if let Some(known) = memo::find(token.as_bytes()) {
-            let segments = Segments::decode(token, Some(known.len()), buffer)?;
+            let segments = Segments::decode(token, Some((known.len(), known.signature_len())), buffer)?;
             let header = known.header();
             let alg = header.alg;
             self.check_algorithm(alg)?;
@@ -345,7 +372,7 @@ where
         let key = self.inner.keys.resolve(&header)?;
         let verified = self.finish(token, &segments, alg, &key, now)?;
         let segment = token.as_bytes().get(..token.find('.').unwrap_or(0)).unwrap_or_default();
-        memo::remember(segment, &header);
+        memo::remember(segment, segments.signature_len(token), &header);
         Ok(verified)
     }
 
@@ -361,14 +388,15 @@ where
         if let Some(hit) = self.cached(token, now) {
             return Ok(hit);
         }
-        let mut stack = [0; STACK_BUFFER];
-        let mut heap;
+        // Not zeroed: the decoder writes before anything reads.
+        let mut stack = [MaybeUninit::<u8>::uninit(); STACK_BUFFER];
+        let mut heap = Vec::new();
         let needed = buffer_len(token);
-        let buffer: &mut [u8] = if needed <= STACK_BUFFER {
+        let buffer: &mut [MaybeUninit<u8>] = if needed <= STACK_BUFFER {
             &mut stack
         } else {
-            heap = vec![0; needed];
-            &mut heap
+            heap.reserve_exact(needed);
+            heap.spare_capacity_mut()
         };
         let segments = Segments::decode(token, None, buffer)?;
         let header = parse_header(segments.header)?;
