@@ -766,6 +766,40 @@ async fn discovery_can_read_a_given_url_and_still_checks_the_issuer() {
     assert_eq!(err.unwrap_err().kind(), JwksErrorKind::IssuerMismatch);
 }
 
+// ---- the verified-token cache -------------------------------------------
+
+#[tokio::test]
+async fn a_key_that_leaves_the_set_stops_its_cached_tokens_too() {
+    let provider = Provider::start(jwk_set(&["rsa-2024", "ed-2026"])).await;
+    let clock = Arc::new(FixedClock::at(NOW));
+    let verifier: JwtVerifier<Value, JwksSource> =
+        JwtVerifier::builder(source_for(&provider, &clock).build().unwrap(), [Algorithm::Rs256, Algorithm::EdDsa])
+            .clock(Arc::clone(&clock))
+            .cache(16)
+            .build()
+            .unwrap();
+    let old = token("rsa-2024");
+    assert!(!verifier.verify_async(&old).await.unwrap().from_cache());
+    assert!(verifier.verify_async(&old).await.unwrap().from_cache());
+
+    // The provider revokes rsa-2024; a token naming a kid nobody has makes
+    // the source refetch, and the dropped key takes its cached tokens along.
+    provider.set(|behaviour| behaviour.jwks = jwk_set(&["ed-2026"]));
+    clock.advance(Duration::from_secs(30));
+    let _ = verifier.verify_async(&token_as("ed-2026", "unknown", &json!({"sub": "x", "exp": NOW + 3600}))).await;
+    assert_eq!(provider.hits(), 2);
+    assert_eq!(verifier.verify(&old).unwrap_err().kind(), JwtErrorKind::UnknownKey);
+
+    // A refetch that keeps every key keeps the cache.
+    let kept = token("ed-2026");
+    verifier.verify(&kept).unwrap();
+    provider.set(|behaviour| behaviour.jwks = jwk_set(&["ed-2026", "ec-2025"]));
+    clock.advance(Duration::from_secs(30));
+    let _ = verifier.verify_async(&token_as("ed-2026", "unknown", &json!({"sub": "x", "exp": NOW + 3600}))).await;
+    assert_eq!(provider.hits(), 3);
+    assert!(verifier.verify(&kept).unwrap().from_cache());
+}
+
 // ---- through a router ---------------------------------------------------
 
 #[tokio::test]

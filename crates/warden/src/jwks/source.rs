@@ -17,7 +17,9 @@ use super::{
     cache_control::{self, TtlBounds},
     http::{FetchUrl, HttpClient, check_url},
 };
-use crate::jwt::{Clock, DecodingKey, JwkSet, JwtError, JwtErrorKind, KeySet, KeySource, SystemClock, TokenHeader};
+use crate::jwt::{
+    Clock, DecodingKey, Jwk, JwkSet, JwtError, JwtErrorKind, KeySet, KeySource, SystemClock, TokenHeader,
+};
 
 /// The `Accept` header of a key set fetch: RFC 7517 §8.5's media type, then
 /// plain JSON (which most providers send).
@@ -98,6 +100,9 @@ struct Inner {
     fetching: tokio::sync::Mutex<()>,
     /// Fetches finished (successful or not); bumped after `current` is swapped.
     attempts: AtomicU64,
+    /// Bumped before a key set that lacks one of the previous set's keys is
+    /// swapped in (see [`KeySource::revision`]).
+    revision: AtomicU64,
     /// When the last fetch started (clock seconds), `NEVER` before the first.
     last_attempt: AtomicI64,
     /// A background refresh task is scheduled or running.
@@ -111,6 +116,8 @@ const NEVER: i64 = i64::MIN;
 struct Snapshot {
     /// The last good keys; `None` until a fetch succeeds.
     keys: Option<KeySet>,
+    /// The JWKs those keys came from, to tell whether the next set drops one.
+    jwks: Vec<Jwk>,
     /// Clock seconds until which `keys` are fresh.
     fresh_until: i64,
     /// Why the last fetch failed, if it did.
@@ -195,10 +202,14 @@ impl Inner {
         let result = self.fetch_key_set().await;
         let previous = self.current.load_full();
         let outcome = match result {
-            Ok((keys, ttl)) => {
+            Ok((keys, jwks, ttl)) => {
                 tracing::debug!(target: "warden::jwks", url = %self.url.as_uri(), keys = keys.len(), ttl = ?ttl, "fetched the JWK set");
+                if let Some(dropped) = previous.jwks.iter().find(|old| !jwks.contains(old)) {
+                    tracing::info!(target: "warden::jwks", url = %self.url.as_uri(), kid = dropped.kid.as_deref(), "a key left the JWK set; tokens it verified are verified again");
+                    self.revision.fetch_add(1, Ordering::AcqRel);
+                }
                 let fresh_until = self.clock.now().saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
-                self.current.store(Arc::new(Snapshot { keys: Some(keys), fresh_until, last_error: None }));
+                self.current.store(Arc::new(Snapshot { keys: Some(keys), jwks, fresh_until, last_error: None }));
                 Ok(())
             }
             Err(err) => {
@@ -211,6 +222,7 @@ impl Inner {
                 );
                 self.current.store(Arc::new(Snapshot {
                     keys: previous.keys.clone(),
+                    jwks: previous.jwks.clone(),
                     fresh_until: previous.fresh_until,
                     last_error: Some(err.clone()),
                 }));
@@ -221,7 +233,7 @@ impl Inner {
         outcome
     }
 
-    async fn fetch_key_set(&self) -> Result<(KeySet, Duration), JwksError> {
+    async fn fetch_key_set(&self) -> Result<(KeySet, Vec<Jwk>, Duration), JwksError> {
         let fetched = self.http.get(&self.url, ACCEPT_JWK_SET).await?;
         let set: JwkSet = serde_json::from_slice(&fetched.body).map_err(|err| {
             JwksError::new(JwksErrorKind::InvalidJson, format!("{} is not a JWK set", self.url.as_uri()))
@@ -234,7 +246,7 @@ impl Inner {
                 format!("{} has {} keys, none usable for signatures", self.url.as_uri(), set.keys.len()),
             ));
         }
-        Ok((keys, self.ttl.ttl(cache_control::freshness(&fetched.headers))))
+        Ok((keys, set.keys, self.ttl.ttl(cache_control::freshness(&fetched.headers))))
     }
 }
 
@@ -296,6 +308,11 @@ fn unavailable(snapshot: &Snapshot) -> JwtError {
 
 impl KeySource for JwksSource {
     type Key<'a> = Arc<DecodingKey>;
+
+    /// Changes when a fetched set drops a key of the set before it.
+    fn revision(&self) -> u64 {
+        self.inner.revision.load(Ordering::Acquire)
+    }
 
     /// From the current snapshot, never waiting. Stale keys are used and a
     /// background refetch is started; an unknown `kid` is refused at once
@@ -472,6 +489,7 @@ impl JwksSourceBuilder {
                 refetch_interval: i64::try_from(self.refetch_interval.as_secs()).unwrap_or(i64::MAX),
                 clock: self.clock,
                 current: ArcSwap::from_pointee(Snapshot::default()),
+                revision: AtomicU64::new(0),
                 fetching: tokio::sync::Mutex::new(()),
                 attempts: AtomicU64::new(0),
                 last_attempt: AtomicI64::new(NEVER),

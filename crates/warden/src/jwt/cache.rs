@@ -13,11 +13,14 @@ pub(crate) struct Entry<C> {
     pub(crate) alg: Algorithm,
     pub(crate) exp: i64,
     pub(crate) nbf: Option<i64>,
+    /// The key source's [revision](super::KeySource::revision) when the
+    /// token was verified.
+    pub(crate) revision: u64,
 }
 
 impl<C> Clone for Entry<C> {
     fn clone(&self) -> Self {
-        Self { claims: Arc::clone(&self.claims), alg: self.alg, exp: self.exp, nbf: self.nbf }
+        Self { claims: Arc::clone(&self.claims), alg: self.alg, exp: self.exp, nbf: self.nbf, revision: self.revision }
     }
 }
 
@@ -36,10 +39,16 @@ impl<C> TokenCache<C> {
         Self { map: quick_cache::sync::Cache::new(capacity), leeway }
     }
 
-    /// The claims of `token` if it was verified and is still valid at `now`.
+    /// The claims of `token` if it was verified under the key source's
+    /// `revision` and is still valid at `now`.
     #[inline]
-    pub(crate) fn get(&self, token: &str, now: i64) -> Option<Entry<C>> {
+    pub(crate) fn get(&self, token: &str, now: i64, revision: u64) -> Option<Entry<C>> {
         let entry = self.map.get(token)?;
+        if entry.revision != revision {
+            // A key was dropped since: verify again (with the keys of now).
+            self.map.remove(token);
+            return None;
+        }
         let fresh = now < entry.exp.saturating_add(self.leeway)
             && entry.nbf.is_none_or(|nbf| now.saturating_add(self.leeway) >= nbf);
         if fresh {

@@ -113,6 +113,15 @@ pub trait KeySource: Send + Sync {
         std::future::ready(self.resolve(header))
     }
 
+    /// A number that changes whenever a key this source handed out may no
+    /// longer be trusted (a fetched key set dropped a key). The verifier's
+    /// cache serves a token only while the revision is the one it was
+    /// verified under, so a revoked key stops its tokens at once, cached or
+    /// not. Sources whose keys never go away keep the default, `0`.
+    fn revision(&self) -> u64 {
+        0
+    }
+
     /// Whether some key of the source can verify `alg`, asked once per
     /// allowed algorithm when a verifier is built. Sources whose keys change
     /// (fetched key sets) keep the default, `true`.
@@ -150,6 +159,10 @@ impl<S: KeySource> KeySource for Arc<S> {
 
     fn resolve_async(&self, header: &TokenHeader<'_>) -> impl Future<Output = Result<Self::Key<'_>, JwtError>> + Send {
         (**self).resolve_async(header)
+    }
+
+    fn revision(&self) -> u64 {
+        (**self).revision()
     }
 
     fn supports(&self, alg: Algorithm) -> bool {

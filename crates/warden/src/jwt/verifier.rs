@@ -340,7 +340,10 @@ where
     /// into the `401 invalid_token` [`AuthRejection`](crate::AuthRejection).
     pub fn verify(&self, token: &str) -> Result<Verified<C>, JwtError> {
         let now = self.inner.clock.now();
-        if let Some(hit) = self.cached(token, now) {
+        // Read before any key is: a key dropped after this makes the entry
+        // stale rather than letting it outlive the key.
+        let revision = self.inner.keys.revision();
+        if let Some(hit) = self.cached(token, now, revision) {
             return Ok(hit);
         }
         // Not zeroed: the decoder writes before anything reads.
@@ -363,14 +366,14 @@ where
             self.check_algorithm(alg)?;
             let key = self.inner.keys.resolve(&header)?;
             drop(header);
-            return self.finish(token, &segments, alg, &key, now);
+            return self.finish(token, &segments, alg, &key, now, revision);
         }
         let segments = Segments::decode(token, None, buffer)?;
         let header = parse_header(segments.header)?;
         let alg = header.alg;
         self.check_algorithm(alg)?;
         let key = self.inner.keys.resolve(&header)?;
-        let verified = self.finish(token, &segments, alg, &key, now)?;
+        let verified = self.finish(token, &segments, alg, &key, now, revision)?;
         let segment = token.as_bytes().get(..token.find('.').unwrap_or(0)).unwrap_or_default();
         memo::remember(segment, segments.signature_len(token), &header);
         Ok(verified)
@@ -385,7 +388,10 @@ where
     /// As [`verify`](Self::verify).
     pub async fn verify_async(&self, token: &str) -> Result<Verified<C>, JwtError> {
         let now = self.inner.clock.now();
-        if let Some(hit) = self.cached(token, now) {
+        // Read before any key is: a key dropped after this makes the entry
+        // stale rather than letting it outlive the key.
+        let revision = self.inner.keys.revision();
+        if let Some(hit) = self.cached(token, now, revision) {
             return Ok(hit);
         }
         // Not zeroed: the decoder writes before anything reads.
@@ -406,7 +412,7 @@ where
         drop(header);
         // A fetch may have taken a while: judge the claims by the clock now.
         let now = self.inner.clock.now();
-        self.finish(token, &segments, alg, &key, now)
+        self.finish(token, &segments, alg, &key, now, revision)
     }
 
     /// The key source.
@@ -419,7 +425,9 @@ where
         self.inner.cache.as_ref().map_or(0, TokenCache::len)
     }
 
-    /// Empties the cache (after a key is revoked, say).
+    /// Empties the cache (after a key is revoked, say; a key set fetched by
+    /// a [`KeySource`] that drops a key does this by itself, through its
+    /// [revision](KeySource::revision)).
     pub fn clear_cache(&self) {
         if let Some(cache) = &self.inner.cache {
             cache.clear();
@@ -427,8 +435,8 @@ where
     }
 
     #[inline]
-    fn cached(&self, token: &str, now: i64) -> Option<Verified<C>> {
-        let entry = self.inner.cache.as_ref()?.get(token, now)?;
+    fn cached(&self, token: &str, now: i64, revision: u64) -> Option<Verified<C>> {
+        let entry = self.inner.cache.as_ref()?.get(token, now, revision)?;
         Some(Verified { claims: entry.claims, alg: entry.alg, exp: Some(entry.exp), cached: true })
     }
 
@@ -449,13 +457,14 @@ where
         alg: Algorithm,
         key: &DecodingKey,
         now: i64,
+        revision: u64,
     ) -> Result<Verified<C>, JwtError> {
         key.verify(alg, segments.signing_input, segments.signature)?;
         let payload = std::str::from_utf8(segments.payload).map_err(|_| JwtError::new(JwtErrorKind::Malformed))?;
         let (claims, exp, nbf) = self.claims(payload, now)?;
         let claims = Arc::new(claims);
         if let (Some(cache), Some(exp)) = (&self.inner.cache, exp) {
-            cache.insert(token, Entry { claims: Arc::clone(&claims), alg, exp, nbf });
+            cache.insert(token, Entry { claims: Arc::clone(&claims), alg, exp, nbf, revision });
         }
         Ok(Verified { claims, alg, exp, cached: false })
     }
