@@ -2,14 +2,14 @@
 //!
 //! Every one of them extracts a bearer token (POLICY D7, D8, D18). The
 //! "required scopes (not enforced)" of `/oauth2-authcode` and `/oidc-scoped`
-//! are declared with [`RequireScopes`], which documents them and checks
+//! are declared with [`DeclareScopes`], which documents them and checks
 //! nothing.
 
 use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};
 use warden::{
     Auth, BearerToken, ConfigError, OAuth2, OAuth2AuthorizationCodeBearer, OAuth2PasswordBearer, OpenIdConnect, Scheme,
-    scheme::oauth2::OAuth2Flow, scopes::RequireScopes,
+    scheme::oauth2::OAuth2Flow, scopes::DeclareScopes,
 };
 
 /// The OpenID Connect discovery URL of the `/oidc*` routes.
@@ -64,7 +64,7 @@ pub fn router() -> Result<Router, ConfigError> {
                         .scheme_name("OAuth2AuthCode")
                         .build()?,
                 )
-                .route_layer(RequireScopes::new(["read"])?),
+                .route_layer(DeclareScopes::new(["read"])?),
         )
         .route(
             "/oauth2-authcode-optional",
@@ -94,7 +94,7 @@ pub fn router() -> Result<Router, ConfigError> {
             "/oidc-scoped",
             get(authorization_echo::<OpenIdConnect>)
                 .with_state(oidc)
-                .route_layer(RequireScopes::new(["openid", "profile"])?),
+                .route_layer(DeclareScopes::new(["openid", "profile"])?),
         )
         .route(
             "/oidc-optional",

@@ -6,7 +6,7 @@
 //! (`Bearer scope="…"`) for an invalid token, an unknown user or a missing
 //! scope (POLICY D20: application errors are passed through). Each route
 //! declares its scopes as the [`ScopeList`](warden::scopes::ScopeList) of
-//! its [`Security`] extractor, or on the route with [`RequireScopes`].
+//! its [`Security`] extractor, or on the route with [`DeclareScopes`].
 
 use axum::{
     Json, Router,
@@ -17,7 +17,7 @@ use axum::{
 use serde_json::{Value, json};
 use warden::{
     Auth, AuthErrorKind, AuthRejection, BearerToken, ConfigError, OAuth2PasswordBearer, Security,
-    scopes::{RequireScopes, SecurityScopes},
+    scopes::{DeclareScopes, SecurityScopes},
     verify::Verifier,
 };
 
@@ -183,7 +183,7 @@ pub fn router() -> Result<Router, ConfigError> {
         .route("/oauth2-scopes/items", get(items))
         .route("/oauth2-scopes/admin", get(admin))
         .route("/oauth2-scopes/dup", get(dup))
-        .route("/oauth2-scopes/route-deps", get(route_deps).route_layer(RequireScopes::new(["items"])?))
+        .route("/oauth2-scopes/route-deps", get(route_deps).route_layer(DeclareScopes::new(["items"])?))
         .with_state(scoped)
         .route("/scopes-echo", get(scopes_echo).with_state(echo)))
 }

@@ -20,7 +20,7 @@
 //! * The dependency chain is the tutorial's: [`ActiveUser`]
 //!   (`get_current_active_user`) asks for `me` and refuses a disabled user
 //!   with `400 Inactive user`; `/users/me/items/` adds `items` around it
-//!   with a [`RequireScopes`] layer, so its scopes are `items me`, the
+//!   with a [`DeclareScopes`] layer, so its scopes are `items me`, the
 //!   route's first, as FastAPI orders them; `/status/` asks for none.
 //!
 //! The users are the tutorial's: `johndoe` (password `secret`) and `alice`
@@ -84,7 +84,7 @@
 //!   FastAPI's `test_openapi_schema` has no counterpart.
 //!
 //! [`Verifier`]: warden::verify::Verifier
-//! [`RequireScopes`]: warden::scopes::RequireScopes
+//! [`DeclareScopes`]: warden::scopes::DeclareScopes
 
 mod support;
 
@@ -114,7 +114,7 @@ use warden::{
     AuthErrorKind, AuthRejection, BearerToken, OAuth2PasswordBearer, OAuth2PasswordRequestForm, Security,
     TokenResponse,
     jwt::{EncodingKey, JwtVerifier},
-    scopes::{RequireScopes, SecurityScopes},
+    scopes::{DeclareScopes, SecurityScopes},
     verify::Verifier,
 };
 
@@ -243,7 +243,7 @@ fn app() -> Result<Router, AppError> {
         .route(USERS_ME, oauth2::get(read_users_me))
         // Security(get_current_active_user, scopes=["items"]): the route's
         // scope, outside get_current_active_user's `me`.
-        .route(USERS_ME_ITEMS, oauth2::get(read_own_items).route_layer(RequireScopes::new(["items"])?))
+        .route(USERS_ME_ITEMS, oauth2::get(read_own_items).route_layer(DeclareScopes::new(["items"])?))
         .route(STATUS, oauth2::get(read_system_status))
         .with_state(state);
     Ok(oauth2::starlette(router, ROUTES))

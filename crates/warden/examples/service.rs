@@ -110,7 +110,7 @@ use warden::{
     form::TokenFormRejection,
     jwt::{Algorithm, DecodingKey, EncodingKey, Header, JwtVerifier, encode},
     password::{hash_password, verify_password_or_dummy},
-    scopes::{GrantedScopes, RequireScopes, SecurityScopes},
+    scopes::{DeclareScopes, GrantedScopes, SecurityScopes},
     verify::{JwtBearer, Verifier},
 };
 
@@ -390,7 +390,7 @@ fn open(path: &Path, secret_flag: Option<String>, secret_environment: Option<Str
         .route(TOKEN_PATH, oauth2::post(login))
         .route(USERS_ME, oauth2::get(read_users_me))
         // The route's `items`, outside the active-user check's `me`.
-        .route(USERS_ME_ITEMS, oauth2::get(read_own_items).route_layer(RequireScopes::new(["items"])?))
+        .route(USERS_ME_ITEMS, oauth2::get(read_own_items).route_layer(DeclareScopes::new(["items"])?))
         .route(STATUS, oauth2::get(read_system_status))
         .with_state(service);
     Ok(Opened { app: oauth2::starlette(router, ROUTES), created, secret: source })

@@ -45,7 +45,7 @@
 //! * [`Security<V, L>`](Security) runs a [`Verifier`](verify::Verifier)
 //!   (FastAPI's `get_current_user`) with the route's
 //!   [scopes](mod@scopes): declared with [`scopes!`] and
-//!   [`RequireScopes`](scopes::RequireScopes), outer ones first. With the
+//!   [`DeclareScopes`](scopes::DeclareScopes), outer ones first. With the
 //!   `jwt` feature, `verify::JwtBearer` verifies JWTs and
 //!   answers RFC 6750's `401 invalid_token` and `403 insufficient_scope`.
 //! * [`form`] is the token endpoint's side: the password request form, with

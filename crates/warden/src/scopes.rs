@@ -4,12 +4,12 @@
 //! A route declares the scopes it needs in two places, both checked when the
 //! app is built:
 //!
-//! * on a router or route, with the [`RequireScopes`] layer;
+//! * on a router or route, with the [`DeclareScopes`] layer;
 //! * on an extractor, with a [`ScopeList`] type parameter of
 //!   [`Security<V, L>`](crate::Security), written with [`scopes!`](macro@crate::scopes).
 //!
 //! The **effective** scopes of a requirement are its parent's, then its own,
-//! without duplicates (the first one kept): a `RequireScopes(["me"])` around
+//! without duplicates (the first one kept): a `DeclareScopes(["me"])` around
 //! a `Security<V, Items>` with `Items = ["items", "me"]` needs `me items`.
 //! That is FastAPI's order since 0.122, and the order the challenge lists
 //! them in: `Bearer scope="me items"`.
@@ -143,11 +143,11 @@ impl ScopeList for () {
 ///
 /// A space inside a scope, or a repeated scope, does not compile:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// warden::scopes! { Bad = ["read items"]; }
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// warden::scopes! { Twice = ["me", "me"]; }
 /// ```
 #[macro_export]
@@ -397,7 +397,7 @@ impl<St: Send + Sync> FromRequestParts<St> for SecurityScopes {
     }
 }
 
-/// What the [`RequireScopes`] layers around this request declared.
+/// What the [`DeclareScopes`] layers around this request declared.
 pub(crate) fn declared(parts: &Parts) -> SecurityScopes {
     parts.extensions.get::<SecurityScopes>().cloned().unwrap_or_default()
 }
@@ -458,28 +458,35 @@ impl GrantedScopes for crate::jwt::ScopedClaims {
 }
 
 /// A [`Layer`] declaring scopes every request below it needs, in addition to
-/// (after) those of the layers around it. It checks nothing itself: the
+/// (after) those of the layers around it. It **checks nothing itself**: the
 /// [`Security`](crate::Security) extractors and the handlers below read the
-/// effective list. See the [module documentation](self).
+/// effective list, and a verifier enforces it. See the
+/// [module documentation](self).
+///
+/// FastAPI's `dependencies=[Security(get_current_user, scopes=[...])]`,
+/// which enforces, is axum's
+/// `middleware::from_extractor_with_state::<Security<CurrentUser, Scopes>, _>(state)`
+/// (see [`verify`](crate::verify)); inside a `DeclareScopes`, that verifier
+/// sees these scopes too.
 ///
 /// ```
 /// use axum::{Router, routing::get};
-/// use warden::scopes::{RequireScopes, SecurityScopes};
+/// use warden::scopes::{DeclareScopes, SecurityScopes};
 ///
 /// async fn needs(scopes: SecurityScopes) -> String { scopes.scope_str() }
 ///
 /// let app: Router = Router::new()
-///     .route("/items", get(needs).route_layer(RequireScopes::new(["items", "me"])?))
-///     .layer(RequireScopes::new(["me"])?);
+///     .route("/items", get(needs).route_layer(DeclareScopes::new(["items", "me"])?))
+///     .layer(DeclareScopes::new(["me"])?);
 /// // GET /items answers "me items".
 /// # Ok::<(), warden::ConfigError>(())
 /// ```
 #[derive(Debug, Clone)]
-pub struct RequireScopes {
+pub struct DeclareScopes {
     scopes: SecurityScopes,
 }
 
-impl RequireScopes {
+impl DeclareScopes {
     /// Declares `scopes`.
     ///
     /// # Errors
@@ -499,22 +506,22 @@ impl RequireScopes {
     }
 }
 
-impl<Svc> Layer<Svc> for RequireScopes {
-    type Service = RequireScopesService<Svc>;
+impl<Svc> Layer<Svc> for DeclareScopes {
+    type Service = DeclareScopesService<Svc>;
 
     fn layer(&self, inner: Svc) -> Self::Service {
-        RequireScopesService { scopes: self.scopes.clone(), inner }
+        DeclareScopesService { scopes: self.scopes.clone(), inner }
     }
 }
 
-/// The service of [`RequireScopes`].
+/// The service of [`DeclareScopes`].
 #[derive(Debug, Clone)]
-pub struct RequireScopesService<Svc> {
+pub struct DeclareScopesService<Svc> {
     scopes: SecurityScopes,
     inner: Svc,
 }
 
-impl<Svc, B> Service<Request<B>> for RequireScopesService<Svc>
+impl<Svc, B> Service<Request<B>> for DeclareScopesService<Svc>
 where
     Svc: Service<Request<B>>,
 {
@@ -596,7 +603,7 @@ mod tests {
 
     #[test]
     fn invalid_scopes_are_configuration_errors() {
-        assert!(matches!(RequireScopes::new(["read items"]), Err(ConfigError::InvalidScope(_))));
+        assert!(matches!(DeclareScopes::new(["read items"]), Err(ConfigError::InvalidScope(_))));
         assert!(matches!(SecurityScopes::from_static(&["a", "a"]), Err(ConfigError::InvalidScope(_))));
         assert!(SecurityScopes::new().with(["ok", ""]).is_err());
     }
@@ -604,7 +611,7 @@ mod tests {
     #[test]
     fn layers_merge_outer_first() {
         let outer = SecurityScopes::from_static(&["me"]).unwrap();
-        let inner = RequireScopes::new(["items", "me"]).unwrap();
+        let inner = DeclareScopes::new(["items", "me"]).unwrap();
         assert_eq!(merge(&outer, inner.scopes()).scope_str(), "me items");
         assert_eq!(merge(&inner.scopes, &outer).scope_str(), "items me");
     }

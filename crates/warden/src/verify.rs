@@ -8,7 +8,7 @@
 //!
 //! 1. extracts the verifier's scheme (its own errors first: missing
 //!    credentials are the scheme's `401`, and the 400s of POLICY D6/D10);
-//! 2. computes the effective scopes: those of the [`RequireScopes`](crate::scopes::RequireScopes)
+//! 2. computes the effective scopes: those of the [`DeclareScopes`](crate::scopes::DeclareScopes)
 //!    layers around the route, then `L`'s, without duplicates;
 //! 3. calls [`Verifier::verify`] with both, and hands the handler what it
 //!    returns.
@@ -259,7 +259,7 @@ mod jwt_bearer {
     use super::{TokenCredentials, Verifier};
     use crate::{
         AuthRejection, OAuth2PasswordBearer, Scheme,
-        jwt::{DecodingKey, JwtVerifier, KeySource, Verified},
+        jwt::{DecodingKey, JwtErrorKind, JwtVerifier, KeySource, Verified},
         scopes::{GrantedScopes, SecurityScopes},
     };
 
@@ -407,7 +407,17 @@ mod jwt_bearer {
             credentials: &S::Credentials,
             scopes: &SecurityScopes,
         ) -> Result<Verified<C>, AuthRejection> {
-            let verified = match self.jwt.verify_async(credentials.token()).await {
+            let token = credentials.token();
+            // The keys in memory first; only a key the source has not fetched
+            // yet (an unknown `kid`, no keys so far) waits, boxed so that the
+            // common path keeps the request's future small.
+            let verified = match self.jwt.verify(token) {
+                Err(error) if matches!(error.kind(), JwtErrorKind::UnknownKey | JwtErrorKind::KeyUnavailable) => {
+                    Box::pin(self.jwt.verify_async(token)).await
+                }
+                verified => verified,
+            };
+            let verified = match verified {
                 Ok(verified) => verified,
                 Err(error) => return Err(self.reject(error.into(), scopes)),
             };

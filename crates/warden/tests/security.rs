@@ -27,7 +27,7 @@ use support::{authorization, get as send};
 use warden::{
     AuthErrorKind, AuthRejection, BearerToken, OAuth2PasswordBearer, Security,
     jwt::{Algorithm, DecodingKey, FixedClock, JwkSet, JwtVerifier, KeySet, ScopedClaims, Verified},
-    scopes::{RequireScopes, SecurityScopes},
+    scopes::{DeclareScopes, SecurityScopes},
     verify::{JwtBearer, Verifier},
 };
 
@@ -90,9 +90,9 @@ fn app(clock: &Arc<FixedClock>) -> Router {
     Router::new()
         .route("/items", get(user_items))
         .route("/maybe", get(maybe_user))
-        .route("/nested", get(user_items).route_layer(RequireScopes::new(["admin", "items"]).unwrap()))
-        .route("/declared", get(declared).route_layer(RequireScopes::new(["items", "me"]).unwrap()))
-        .layer(RequireScopes::new(["me"]).unwrap())
+        .route("/nested", get(user_items).route_layer(DeclareScopes::new(["admin", "items"]).unwrap()))
+        .route("/declared", get(declared).route_layer(DeclareScopes::new(["items", "me"]).unwrap()))
+        .layer(DeclareScopes::new(["me"]).unwrap())
         .with_state(current_user(clock))
 }
 
@@ -296,7 +296,7 @@ async fn the_verifier_gets_the_token_and_the_effective_scopes_once_per_extractor
     async fn handler(_: Security<Recorder, ItemsMe>, _: Security<Recorder, Me>) {}
     let app = Router::new()
         .route("/", get(handler))
-        .layer(RequireScopes::new(["admin"]).unwrap())
+        .layer(DeclareScopes::new(["admin"]).unwrap())
         .with_state(recorder.clone());
     assert_eq!(authorization(&app, "/", b"Bearer t0k3n").await.status, 200);
     let seen = recorder.seen.lock().unwrap().clone();

@@ -40,27 +40,44 @@ impl FetchUrl {
 /// loopback host (`localhost`, `127.0.0.0/8`, `::1`), or `http` anywhere when
 /// `allow_http`.
 pub(crate) fn check_url(url: &str, allow_http: bool) -> Result<FetchUrl, JwksError> {
+    // What error messages show: the URL without user information, so that
+    // a password in `https://user:pass@host/` never reaches a log.
+    let shown = without_userinfo(url);
     let uri: Uri = url
         .parse()
-        .map_err(|err| JwksError::new(JwksErrorKind::InvalidUrl, format!("{url:?} is not a url")).with_source(err))?;
+        .map_err(|err| JwksError::new(JwksErrorKind::InvalidUrl, format!("{shown:?} is not a url")).with_source(err))?;
     let https = match uri.scheme_str() {
         Some("https") => true,
         Some("http") => false,
-        _ => return Err(JwksError::new(JwksErrorKind::InvalidUrl, format!("{url:?} is not an http(s) url"))),
+        _ => return Err(JwksError::new(JwksErrorKind::InvalidUrl, format!("{shown:?} is not an http(s) url"))),
     };
     let Some(host) = uri.host().filter(|host| !host.is_empty()) else {
-        return Err(JwksError::new(JwksErrorKind::InvalidUrl, format!("{url:?} has no host")));
+        return Err(JwksError::new(JwksErrorKind::InvalidUrl, format!("{shown:?} has no host")));
     };
     if uri.authority().is_some_and(|authority| authority.as_str().contains('@')) {
-        return Err(JwksError::new(JwksErrorKind::InvalidUrl, format!("{url:?} has user information")));
+        return Err(JwksError::new(JwksErrorKind::InvalidUrl, format!("{shown:?} has user information")));
     }
     if !https && !allow_http && !is_loopback(host) {
         return Err(JwksError::new(
             JwksErrorKind::InvalidUrl,
-            format!("{url:?} is plain http to a host that is not loopback; use https (or allow_http)"),
+            format!("{shown:?} is plain http to a host that is not loopback; use https (or allow_http)"),
         ));
     }
     Ok(FetchUrl { uri, https })
+}
+
+/// `url` with anything between `://` and the authority's last `@` replaced
+/// by `***`.
+fn without_userinfo(url: &str) -> String {
+    let Some(start) = url.find("://").map(|at| at + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
+        None => url.to_owned(),
+    }
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -183,6 +200,18 @@ fn no_roots_config() -> Result<ClientConfig, JwksError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_never_show_the_password_of_a_url() {
+        let err = check_url("https://user:hunter2@idp.example/jwks", false).unwrap_err();
+        assert_eq!(err.kind(), JwksErrorKind::InvalidUrl);
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert!(!format!("{err:?}").contains("hunter2"), "{err:?}");
+        let err = check_url("ftp://user:hunter2@idp.example/jwks", false).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert_eq!(without_userinfo("https://a:b@h/p@q"), "https://***@h/p@q");
+        assert_eq!(without_userinfo("https://h/p"), "https://h/p");
+    }
 
     #[test]
     fn https_urls_are_accepted() {

@@ -100,7 +100,7 @@ struct Inner {
     fetching: tokio::sync::Mutex<()>,
     /// Fetches finished (successful or not); bumped after `current` is swapped.
     attempts: AtomicU64,
-    /// Bumped before a key set that lacks one of the previous set's keys is
+    /// Bumped after a key set that lacks one of the previous set's keys is
     /// swapped in (see [`KeySource::revision`]).
     revision: AtomicU64,
     /// When the last fetch started (clock seconds), `NEVER` before the first.
@@ -204,12 +204,17 @@ impl Inner {
         let outcome = match result {
             Ok((keys, jwks, ttl)) => {
                 tracing::debug!(target: "warden::jwks", url = %self.url.as_uri(), keys = keys.len(), ttl = ?ttl, "fetched the JWK set");
-                if let Some(dropped) = previous.jwks.iter().find(|old| !jwks.contains(old)) {
-                    tracing::info!(target: "warden::jwks", url = %self.url.as_uri(), kid = dropped.kid.as_deref(), "a key left the JWK set; tokens it verified are verified again");
-                    self.revision.fetch_add(1, Ordering::AcqRel);
-                }
+                let dropped = previous.jwks.iter().find(|old| !jwks.contains(old)).map(|jwk| jwk.kid.clone());
                 let fresh_until = self.clock.now().saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
                 self.current.store(Arc::new(Snapshot { keys: Some(keys), jwks, fresh_until, last_error: None }));
+                // After the swap: a verification that read the old revision
+                // may still have used the old key, and its cache entry then
+                // goes stale here; one that reads the new revision finds the
+                // new keys only.
+                if let Some(kid) = dropped {
+                    tracing::info!(target: "warden::jwks", url = %self.url.as_uri(), kid = kid.as_deref(), "a key left the JWK set; tokens it verified are verified again");
+                    self.revision.fetch_add(1, Ordering::AcqRel);
+                }
                 Ok(())
             }
             Err(err) => {

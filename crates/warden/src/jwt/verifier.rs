@@ -606,9 +606,10 @@ where
     /// the verifier's clock finds the token within its `exp` and `nbf` (with
     /// the leeway), evicts the least useful entry when full (S3-FIFO), and
     /// is safe to use from every thread (sharded locks). Tokens without
-    /// `exp`, or longer than 16 KiB, are not kept. A key removed from the
-    /// key source does not end the entries it verified: call
-    /// [`JwtVerifier::clear_cache`] when revoking a key.
+    /// `exp`, or longer than 16 KiB, are not kept. A key source whose
+    /// [revision](super::KeySource::revision) changes (a fetched JWK set
+    /// that dropped a key) ends every entry verified before; with keys of
+    /// your own, call [`JwtVerifier::clear_cache`] when revoking one.
     pub fn cache(mut self, capacity: usize) -> Self {
         self.cache = Some(capacity);
         self

@@ -22,7 +22,7 @@
 //! | a token that is not a `b64token` (D6), two `Authorization` lines (D10) | `400`, `Bearer error="invalid_request", …` |
 //!
 //! A scheme only extracts the token. To check it (a signature, an expiry,
-//! the scopes a route needs), see [`Verified`](crate::Security) and
+//! the scopes a route needs), see [`Security`](crate::Security) and
 //! [`scopes`](mod@crate::scopes).
 //!
 //! # Example
