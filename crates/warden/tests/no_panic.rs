@@ -12,7 +12,10 @@ use std::sync::LazyLock;
 
 use axum::{Router, routing::get};
 use proptest::prelude::*;
-use warden::{ApiKey, Auth, HttpBasic, HttpBearer, HttpScheme};
+use warden::{
+    ApiKey, Auth, HttpBasic, HttpBearer, HttpScheme, OAuth2, OAuth2AuthorizationCodeBearer,
+    OAuth2ClientCredentialsBearer, OAuth2PasswordBearer, OpenIdConnect,
+};
 
 /// Built once, as an app builds its schemes at startup.
 static APP: LazyLock<Router> = LazyLock::new(app);
@@ -34,7 +37,19 @@ fn app() -> Router {
             )*
         };
     }
-    routes!(Router::new(),
+    let password = OAuth2PasswordBearer::new("token").unwrap();
+    let code = OAuth2AuthorizationCodeBearer::new("authorize", "token").unwrap();
+    let client = OAuth2ClientCredentialsBearer::new("token").unwrap();
+    let oauth2 = OAuth2::builder().build().unwrap();
+    let oidc = OpenIdConnect::new("https://example.com/.well-known/openid-configuration").unwrap();
+    let router = routes!(Router::new(),
+        "/oauth2" / "/oauth2-opt" => OAuth2PasswordBearer = password,
+        "/code" / "/code-opt" => OAuth2AuthorizationCodeBearer = code,
+        "/client" / "/client-opt" => OAuth2ClientCredentialsBearer = client,
+        "/base" / "/base-opt" => OAuth2 = oauth2,
+        "/oidc" / "/oidc-opt" => OpenIdConnect = oidc,
+    );
+    routes!(jwt_routes(router),
         "/basic" / "/basic-opt" => HttpBasic = basic,
         "/bearer" / "/bearer-opt" => HttpBearer = bearer,
         "/digest" / "/digest-opt" => HttpScheme = digest,
@@ -44,7 +59,50 @@ fn app() -> Router {
     )
 }
 
-const PATHS: [&str; 12] = [
+/// `/jwt` and `/jwt-opt`: `Security<JwtBearer<ScopedClaims>>` over an HS256
+/// key, so that random tokens reach the JWT parser.
+#[cfg(feature = "jwt")]
+fn jwt_routes(router: Router) -> Router {
+    use warden::{
+        Security,
+        jwt::{Algorithm, DecodingKey, JwtVerifier, ScopedClaims},
+        verify::JwtBearer,
+    };
+    type CurrentUser = JwtBearer<ScopedClaims>;
+    let jwt = JwtVerifier::builder(
+        DecodingKey::from_secret(b"a no-panic secret of 32 bytes!!!").unwrap(),
+        [Algorithm::Hs256],
+    )
+    .build()
+    .unwrap();
+    let verifier = JwtBearer::new(OAuth2PasswordBearer::new("token").unwrap(), jwt);
+    router
+        .route("/jwt", get(|_: Security<CurrentUser>| async { "ok" }).with_state(verifier.clone()))
+        .route("/jwt-opt", get(|_: Option<Security<CurrentUser>>| async { "ok" }).with_state(verifier))
+}
+
+#[cfg(not(feature = "jwt"))]
+fn jwt_routes(router: Router) -> Router {
+    router
+}
+
+/// Every route of [`app`].
+static PATHS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let jwt = if cfg!(feature = "jwt") { &["/jwt", "/jwt-opt"][..] } else { &[] };
+    SCHEME_PATHS.iter().chain(jwt).copied().collect()
+});
+
+const SCHEME_PATHS: [&str; 22] = [
+    "/oauth2",
+    "/oauth2-opt",
+    "/code",
+    "/code-opt",
+    "/client",
+    "/client-opt",
+    "/base",
+    "/base-opt",
+    "/oidc",
+    "/oidc-opt",
     "/basic",
     "/basic-opt",
     "/bearer",
@@ -66,6 +124,7 @@ fn field_value() -> impl Strategy<Value = Vec<u8>> {
         Just(b"".to_vec()),
         Just(b"Basic ".to_vec()),
         Just(b"bearer ".to_vec()),
+        Just(b"Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.".to_vec()),
         Just(b"Digest ".to_vec()),
         Just(b"session=".to_vec()),
     ];
@@ -135,7 +194,7 @@ async fn huge_values_never_panic_or_answer_5xx() {
     let big_token = format!("Bearer {}", "a".repeat(1_000_000));
     let big_cookie = format!("session={}", "x".repeat(1_000_000));
     let many_cookies = "a=b; ".repeat(100_000);
-    for path in PATHS {
+    for path in PATHS.iter().copied() {
         for (name, value) in [
             ("authorization", big_b64.as_bytes()),
             ("authorization", big_token.as_bytes()),
