@@ -766,6 +766,20 @@ async fn discovery_can_read_a_given_url_and_still_checks_the_issuer() {
     assert_eq!(err.unwrap_err().kind(), JwksErrorKind::IssuerMismatch);
 }
 
+#[tokio::test]
+async fn unknown_kids_inside_the_rate_limit_are_refused_at_once_without_a_fetch() {
+    let provider = Provider::start(jwk_set(&["rsa-2024"])).await;
+    let (_clock, verifier) = setup(&provider);
+    verifier.verify_async(&token("rsa-2024")).await.unwrap();
+    for i in 0..50 {
+        let forged = token_as("rsa-2024", &format!("made-up-{i}"), &json!({"sub": "x", "exp": NOW + 60}));
+        let err = verifier.verify_async(&forged).await.unwrap_err();
+        assert_eq!(err.kind(), JwtErrorKind::UnknownKey);
+    }
+    settle().await;
+    assert_eq!(provider.hits(), 1);
+}
+
 // ---- the verified-token cache -------------------------------------------
 
 #[tokio::test]

@@ -343,6 +343,13 @@ impl KeySource for JwksSource {
         };
         match first {
             Err(err) if matches!(err.kind(), JwtErrorKind::UnknownKey | JwtErrorKind::KeyUnavailable) => {
+                // Wait only for a fetch that is running or allowed to start:
+                // a flood of tokens naming made-up kids inside the rate limit
+                // is refused at once, without a task or a place in the queue.
+                let in_flight = inner.fetching.try_lock().is_err();
+                if !in_flight && !inner.may_fetch(inner.clock.now()) {
+                    return Err(err);
+                }
                 Arc::clone(inner).refetch(seen).await;
                 lookup(&inner.current.load(), header)
             }
