@@ -158,10 +158,30 @@ struct Segments<'b, 't> {
     signing_input: &'t [u8],
 }
 
-/// The buffer the segments of `token` need: every 4 characters are at most
-/// 3 bytes.
-fn buffer_len(token: &str) -> usize {
-    token.len() / 4 * 3 + 3
+/// Where the segments of a token are decoded: on the stack, or for a long
+/// token on the heap. Not zeroed: the decoder writes before anything reads.
+struct SegmentBuffer {
+    stack: [MaybeUninit<u8>; STACK_BUFFER],
+    heap: Vec<u8>,
+}
+
+impl SegmentBuffer {
+    #[inline(always)]
+    fn new() -> Self {
+        Self { stack: [MaybeUninit::uninit(); STACK_BUFFER], heap: Vec::new() }
+    }
+
+    /// Room for the segments of `token`: every 4 characters are at most 3 bytes.
+    #[inline(always)]
+    fn for_token(&mut self, token: &str) -> &mut [MaybeUninit<u8>] {
+        let needed = token.len() / 4 * 3 + 3;
+        if needed <= STACK_BUFFER {
+            &mut self.stack
+        } else {
+            self.heap.reserve_exact(needed);
+            self.heap.spare_capacity_mut()
+        }
+    }
 }
 
 /// Decodes `input` (strict base64url) into the start of `buffer`, which is
@@ -346,16 +366,8 @@ where
         if let Some(hit) = self.cached(token, now, revision) {
             return Ok(hit);
         }
-        // Not zeroed: the decoder writes before anything reads.
-        let mut stack = [MaybeUninit::<u8>::uninit(); STACK_BUFFER];
-        let mut heap = Vec::new();
-        let needed = buffer_len(token);
-        let buffer: &mut [MaybeUninit<u8>] = if needed <= STACK_BUFFER {
-            &mut stack
-        } else {
-            heap.reserve_exact(needed);
-            heap.spare_capacity_mut()
-        };
+        let mut room = SegmentBuffer::new();
+        let buffer = room.for_token(token);
         // A header this thread saw in a token that verified is not decoded
         // and parsed again (see `memo`); the checks are the same either way,
         // in the same order.
@@ -394,16 +406,8 @@ where
         if let Some(hit) = self.cached(token, now, revision) {
             return Ok(hit);
         }
-        // Not zeroed: the decoder writes before anything reads.
-        let mut stack = [MaybeUninit::<u8>::uninit(); STACK_BUFFER];
-        let mut heap = Vec::new();
-        let needed = buffer_len(token);
-        let buffer: &mut [MaybeUninit<u8>] = if needed <= STACK_BUFFER {
-            &mut stack
-        } else {
-            heap.reserve_exact(needed);
-            heap.spare_capacity_mut()
-        };
+        let mut room = SegmentBuffer::new();
+        let buffer = room.for_token(token);
         let segments = Segments::decode(token, None, buffer)?;
         let header = parse_header(segments.header)?;
         let alg = header.alg;
