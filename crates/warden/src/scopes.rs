@@ -236,15 +236,11 @@ impl SecurityScopes {
         I: IntoIterator,
         I::Item: Into<Cow<'static, str>>,
     {
-        let mut list: Vec<Cow<'static, str>> = self.scopes().map(|s| Cow::Owned(s.to_owned())).collect();
-        for scope in more {
-            let scope = scope.into();
-            check_scope_token(&scope)?;
-            if !list.contains(&scope) {
-                list.push(scope);
-            }
+        let more = more.into_iter().map(Into::into).collect::<Vec<Cow<'static, str>>>();
+        for scope in &more {
+            check_scope_token(scope)?;
         }
-        Ok(Self(Repr::Shared(list.into())))
+        Ok(self.appended(more))
     }
 
     /// This list followed by the scopes of `L`, without duplicates: the
@@ -270,10 +266,23 @@ impl SecurityScopes {
         if self.is_empty() {
             return Self(Repr::Static(more));
         }
-        let mut list: Vec<Cow<'static, str>> = self.scopes().map(|s| Cow::Owned(s.to_owned())).collect();
-        for &scope in more {
-            if !list.iter().any(|have| have == scope) {
-                list.push(Cow::Borrowed(scope));
+        self.appended(more.iter().map(|&scope| Cow::Borrowed(scope)))
+    }
+
+    /// The scopes as a list to build on; static ones stay borrowed.
+    fn to_list(&self) -> Vec<Cow<'static, str>> {
+        match &self.0 {
+            Repr::Static(list) => list.iter().map(|&scope| Cow::Borrowed(scope)).collect(),
+            Repr::Shared(list) => list.to_vec(),
+        }
+    }
+
+    /// This list followed by `more` (checked already), without duplicates.
+    fn appended(&self, more: impl IntoIterator<Item = Cow<'static, str>>) -> Self {
+        let mut list = self.to_list();
+        for scope in more {
+            if !list.contains(&scope) {
+                list.push(scope);
             }
         }
         Self(Repr::Shared(list.into()))
@@ -548,13 +557,7 @@ fn merge(outer: &SecurityScopes, inner: &SecurityScopes) -> SecurityScopes {
     if inner.scopes().all(|scope| outer.contains(scope)) {
         return outer.clone();
     }
-    let mut list: Vec<Cow<'static, str>> = outer.scopes().map(|s| Cow::Owned(s.to_owned())).collect();
-    for scope in inner.scopes() {
-        if !list.iter().any(|have| have == scope) {
-            list.push(Cow::Owned(scope.to_owned()));
-        }
-    }
-    SecurityScopes(Repr::Shared(list.into()))
+    outer.appended(inner.to_list())
 }
 
 #[cfg(test)]

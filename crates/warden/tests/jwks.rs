@@ -9,6 +9,8 @@
 #![cfg(feature = "jwks")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod support;
+
 use std::{
     net::SocketAddr,
     sync::{
@@ -26,6 +28,7 @@ use axum::{
     routing::get,
 };
 use serde_json::{Value, json};
+use support::Captured;
 use tokio::{sync::RwLock, task::JoinHandle};
 use warden::{
     AuthRejection,
@@ -533,29 +536,6 @@ async fn when_the_provider_is_gone_the_last_good_keys_still_verify() {
     clock.advance(Duration::from_secs(30));
     assert_eq!(verifier.verify_async(&token("rsa-2025")).await.unwrap_err().kind(), JwtErrorKind::UnknownKey);
     verifier.verify_async(&token("ec-2025")).await.unwrap();
-}
-
-/// A `MakeWriter` into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Self;
-
-    fn make_writer(&'a self) -> Self {
-        self.clone()
-    }
 }
 
 /// Every WARN of this test binary, from the moment it is first touched: a

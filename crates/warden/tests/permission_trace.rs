@@ -7,36 +7,11 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use axum::{Router, http::Request, routing::get};
 use serde_json::json;
 use warden::permission::{Deny, RequirePermission};
 
-use support::Typed;
-
-/// A `MakeWriter` into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Self;
-
-    fn make_writer(&'a self) -> Self {
-        self.clone()
-    }
-}
+use support::{Captured, Typed};
 
 #[test]
 fn a_denial_logs_the_branches_that_ran_but_the_answer_does_not_show_them() {
