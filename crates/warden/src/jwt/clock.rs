@@ -6,7 +6,7 @@ use std::{
         Arc,
         atomic::{AtomicI64, Ordering},
     },
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::Duration,
 };
 
 /// A source of the current time, in whole seconds since the Unix epoch (a
@@ -20,13 +20,24 @@ pub trait Clock: Send + Sync + fmt::Debug + 'static {
 }
 
 /// The system's wall clock.
+///
+/// On Linux it reads `CLOCK_REALTIME_COARSE` (the time of the kernel's last
+/// tick, at most a few milliseconds behind, which whole seconds cannot
+/// tell), the cheapest wall clock there is; elsewhere `SystemTime::now`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[cfg(target_os = "linux")]
     #[inline]
     fn now(&self) -> i64 {
-        match SystemTime::now().duration_since(UNIX_EPOCH) {
+        rustix::time::clock_gettime(rustix::time::ClockId::RealtimeCoarse).tv_sec
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    #[inline]
+    fn now(&self) -> i64 {
+        match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
             Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
             Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |secs| -secs),
         }
@@ -80,11 +91,23 @@ impl<C: Clock> Clock for Arc<C> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::{SystemTime, UNIX_EPOCH};
+
     use super::*;
 
     #[test]
     fn system_clock_is_after_2020() {
         assert!(SystemClock.now() > 1_577_836_800);
+    }
+
+    #[test]
+    fn system_clock_agrees_with_the_standard_library_to_the_second() {
+        let std_now = || i64::try_from(SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()).unwrap();
+        let before = std_now();
+        let now = SystemClock.now();
+        let after = std_now();
+        // The coarse clock may be one tick behind, across a second boundary.
+        assert!((before - 1..=after).contains(&now), "{before} {now} {after}");
     }
 
     #[test]
