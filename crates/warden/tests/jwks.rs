@@ -590,6 +590,62 @@ async fn a_body_that_is_not_a_usable_key_set_keeps_the_last_good_keys() {
     assert_eq!(verifier.keys().key_set().unwrap().len(), 1);
 }
 
+/// An HMAC key in a published set: anyone who fetches the set could sign.
+const OCT_SECRET: &[u8] = b"a 32-byte secret for the example";
+
+fn oct_set_with(names: &[&str]) -> Value {
+    let mut set = jwk_set(names);
+    set["keys"].as_array_mut().unwrap().push(json!({
+        "kty": "oct", "kid": "oct-1", "alg": "HS256", "use": "sig",
+        "k": "YSAzMi1ieXRlIHNlY3JldCBmb3IgdGhlIGV4YW1wbGU",
+    }));
+    set
+}
+
+fn oct_token() -> String {
+    let claims = json!({ "sub": "mallory", "exp": NOW + 3600 });
+    encode(&Header::new(Algorithm::Hs256).with_kid("oct-1"), &claims, &EncodingKey::from_secret(OCT_SECRET).unwrap())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_symmetric_key_in_a_fetched_set_is_skipped_with_a_warning_unless_allowed() {
+    let provider = Provider::start(oct_set_with(&["rsa-2024"])).await;
+    let clock = Arc::new(FixedClock::at(NOW));
+    let warnings = WARNINGS.clone();
+    let verifier = JwtVerifier::<Value, _>::builder(
+        source_for(&provider, &clock).build().unwrap(),
+        [Algorithm::Rs256, Algorithm::Hs256],
+    )
+    .clock(Arc::clone(&clock))
+    .build()
+    .unwrap();
+
+    // The public key verifies; a token signed with the published secret is
+    // refused as signed by a key the set does not have.
+    verifier.verify_async(&token("rsa-2024")).await.unwrap();
+    let err = verifier.verify_async(&oct_token()).await.unwrap_err();
+    assert_eq!(err.kind(), JwtErrorKind::UnknownKey);
+    assert_invalid_token_401(err);
+    assert_eq!(verifier.keys().key_set().unwrap().len(), 1);
+    let logs = warnings.text();
+    assert!(logs.contains("WARN") && logs.contains("symmetric") && logs.contains("oct-1"), "{logs}");
+
+    // A set of secrets alone has no usable key.
+    provider.set(|b| b.jwks = oct_set_with(&[]));
+    assert_eq!(verifier.keys().refresh().await.unwrap_err().kind(), JwksErrorKind::NoUsableKeys);
+
+    // Opted in (a set served to this application alone), the secret verifies.
+    let allowed = JwtVerifier::<Value, _>::builder(
+        source_for(&provider, &clock).allow_symmetric_keys(true).build().unwrap(),
+        [Algorithm::Hs256],
+    )
+    .clock(Arc::clone(&clock))
+    .build()
+    .unwrap();
+    assert_eq!(allowed.verify_async(&oct_token()).await.unwrap()["sub"], "mallory");
+}
+
 #[tokio::test]
 async fn with_no_keys_ever_tokens_are_refused_with_401_invalid_token_not_5xx() {
     let provider = Provider::start(jwk_set(&["rsa-2024"])).await;

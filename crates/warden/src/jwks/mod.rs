@@ -26,8 +26,10 @@
 //! # Example
 //!
 //! A provider on a local port publishes a key; a token signed with it
-//! verifies. (An HMAC key keeps the example short: providers publish RSA or
-//! EC public keys, which work the same way.)
+//! verifies. (An HMAC key keeps the example short, and takes
+//! [`allow_symmetric_keys`](JwksSourceBuilder::allow_symmetric_keys), without
+//! which a fetched set's secret keys are skipped: providers publish RSA, EC or
+//! Ed25519 public keys, which need no such setting.)
 //!
 //! ```
 //! use axum::{Router, routing::get};
@@ -49,8 +51,8 @@
 //! let url = format!("http://{}/jwks.json", listener.local_addr()?);
 //! tokio::spawn(async move { axum::serve(listener, provider).await });
 //!
-//! let verifier = JwtVerifier::<ScopedClaims, _>::builder(JwksSource::builder(url).build()?, [Algorithm::Hs256])
-//!     .build()?;
+//! let keys = JwksSource::builder(url).allow_symmetric_keys(true).build()?;
+//! let verifier = JwtVerifier::<ScopedClaims, _>::builder(keys, [Algorithm::Hs256]).build()?;
 //! let token = TokenIssuer::new(EncodingKey::from_secret(secret)?, Algorithm::Hs256)?
 //!     .kid("2024-06")
 //!     .issue("johndoe", &["me"])?;

@@ -93,6 +93,7 @@ struct Inner {
     http: HttpClient,
     ttl: TtlBounds,
     refetch_interval: i64,
+    allow_symmetric_keys: bool,
     clock: Arc<dyn Clock>,
     /// The keys verifications read.
     current: ArcSwap<Snapshot>,
@@ -244,7 +245,20 @@ impl Inner {
             JwksError::new(JwksErrorKind::InvalidJson, format!("{} is not a JWK set", self.url.as_uri()))
                 .with_source(err)
         })?;
-        let keys = KeySet::from_jwks(&set);
+        let keys = if self.allow_symmetric_keys {
+            KeySet::from_jwks(&set)
+        } else {
+            let (secret, public): (Vec<&Jwk>, Vec<&Jwk>) = set.keys.iter().partition(|jwk| jwk.kty == "oct");
+            for jwk in secret {
+                tracing::warn!(
+                    target: "warden::jwks",
+                    url = %self.url.as_uri(),
+                    kid = jwk.kid.as_deref(),
+                    "skipping a symmetric (oct) key: a published key set must not hold secrets (see allow_symmetric_keys)"
+                );
+            }
+            KeySet::from_jwks(&JwkSet { keys: public.into_iter().cloned().collect() })
+        };
         if keys.is_empty() {
             return Err(JwksError::new(
                 JwksErrorKind::NoUsableKeys,
@@ -381,11 +395,13 @@ impl fmt::Debug for JwksSource {
 /// | [`timeout`](Self::timeout) | 10 s | the whole fetch: connection, TLS, headers, body |
 /// | [`max_response_bytes`](Self::max_response_bytes) | 1 MiB | larger bodies are refused |
 /// | [`allow_http`](Self::allow_http) | off | plain `http` beyond loopback hosts |
+/// | [`allow_symmetric_keys`](Self::allow_symmetric_keys) | off | `oct` (HMAC) keys in the set |
 /// | [`clock`](Self::clock) | monotonic | the time freshness and the rate limit are measured in |
 #[must_use]
 pub struct JwksSourceBuilder {
     url: String,
     allow_http: bool,
+    allow_symmetric_keys: bool,
     default_ttl: Duration,
     min_ttl: Duration,
     max_ttl: Duration,
@@ -400,6 +416,7 @@ impl JwksSourceBuilder {
         Self {
             url,
             allow_http: false,
+            allow_symmetric_keys: false,
             default_ttl: Duration::from_secs(600),
             min_ttl: Duration::from_secs(60),
             max_ttl: Duration::from_secs(24 * 3600),
@@ -460,6 +477,17 @@ impl JwksSourceBuilder {
         self
     }
 
+    /// Uses the symmetric (`kty: oct`, HMAC) keys of the set. Without it
+    /// they are skipped, with a warning: a key set is fetched without
+    /// credentials and meant to be published (RFC 7517), and whoever can
+    /// read an HMAC key can sign tokens with it. Turn it on only for a key
+    /// set served to this application alone (an internal endpoint behind
+    /// its own authentication).
+    pub fn allow_symmetric_keys(mut self, allow: bool) -> Self {
+        self.allow_symmetric_keys = allow;
+        self
+    }
+
     /// The clock that freshness and the rate limit are measured with
     /// ([`FixedClock`](crate::jwt::FixedClock) in tests). The default counts
     /// seconds on the monotonic clock from the wall-clock time the builder
@@ -499,6 +527,7 @@ impl JwksSourceBuilder {
                 http,
                 ttl,
                 refetch_interval: i64::try_from(self.refetch_interval.as_secs()).unwrap_or(i64::MAX),
+                allow_symmetric_keys: self.allow_symmetric_keys,
                 clock: self.clock,
                 current: ArcSwap::from_pointee(Snapshot::default()),
                 revision: AtomicU64::new(0),
