@@ -30,9 +30,8 @@ pub fn header_key() -> Result<ApiKey, ConfigError> {
 ///
 /// A scheme configuration error (none expected).
 pub fn router() -> Result<Router, ConfigError> {
-    let named = |location, name: &'static str| ApiKey::builder(location).scheme_name(name).build();
-    let header =
-        || Ok::<_, ConfigError>(warden::ApiKeyLocation::Header(warden::scheme::api_key::header_name("X-API-Key")?));
+    let named = |builder: warden::scheme::api_key::ApiKeyBuilder, name: &'static str| builder.scheme_name(name).build();
+    let header = || ApiKey::header_builder("X-API-Key");
     let query = || warden::ApiKeyLocation::Query("api_key".to_owned());
     let cookie = || warden::ApiKeyLocation::Cookie("session".to_owned());
     let router_sec = Router::new()
@@ -42,13 +41,19 @@ pub fn router() -> Result<Router, ConfigError> {
         .route("/apikey-header", get(key_echo).with_state(header_key()?))
         .route("/apikey-header-optional", get(key_echo_optional).with_state(named(header()?, "APIKeyHeaderOptional")?))
         .route("/apikey-query", get(key_echo).with_state(ApiKey::query("api_key")?))
-        .route("/apikey-query-optional", get(key_echo_optional).with_state(named(query(), "APIKeyQueryOptional")?))
+        .route(
+            "/apikey-query-optional",
+            get(key_echo_optional).with_state(named(ApiKey::builder(query()), "APIKeyQueryOptional")?),
+        )
         .route("/apikey-cookie", get(key_echo).with_state(ApiKey::cookie("session")?))
-        .route("/apikey-cookie-optional", get(key_echo_optional).with_state(named(cookie(), "APIKeyCookieOptional")?))
+        .route(
+            "/apikey-cookie-optional",
+            get(key_echo_optional).with_state(named(ApiKey::builder(cookie()), "APIKeyCookieOptional")?),
+        )
         .route(
             "/apikey-named",
             get(key_echo).with_state(
-                ApiKey::builder(warden::ApiKeyLocation::Header(warden::scheme::api_key::header_name("X-Token")?))
+                ApiKey::header_builder("X-Token")?
                     .scheme_name("TokenHeader")
                     .description("Token in X-Token header")
                     .build()?,

@@ -52,16 +52,16 @@ async fn basic_and_key(Auth(basic): Auth<HttpBasic>, Auth(key): Auth<ApiKey>) ->
 ///
 /// A scheme configuration error (none expected).
 pub fn router() -> Result<Router, ConfigError> {
-    let header = || warden::scheme::api_key::header_name("X-API-Key").map(warden::ApiKeyLocation::Header);
+    let header = || ApiKey::header_builder("X-API-Key");
     let multi_schemes = Schemes {
         basic: HttpBasic::builder("api").scheme_name("MultiBasic").build()?,
         bearer: HttpBearer::builder().scheme_name("MultiBearer").build()?,
-        key: ApiKey::builder(header()?).scheme_name("MultiKey").build()?,
+        key: header()?.scheme_name("MultiKey").build()?,
     };
     let both_schemes = Schemes {
         basic: HttpBasic::builder("api").scheme_name("BothBasic").build()?,
         bearer: HttpBearer::new(),
-        key: ApiKey::builder(header()?).scheme_name("BothKey").build()?,
+        key: header()?.scheme_name("BothKey").build()?,
     };
     Ok(Router::new()
         .route("/multi", get(multi).with_state(multi_schemes))

@@ -87,7 +87,7 @@ pub fn router() -> Result<Router, ConfigError> {
             get(creds_echo::<HttpScheme>).with_state(
                 HttpScheme::builder("custom-scheme")
                     .scheme_name("CustomScheme")
-                    .description("Generic HTTP scheme with a custom name")
+                    .description("HTTPBase with a custom scheme")
                     .build()?,
             ),
         )

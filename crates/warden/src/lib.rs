@@ -52,7 +52,9 @@
 //!   RFC 6749 `400`s, and the token response.
 //! * Features: `jwt` (JWT verification and signing on aws-lc-rs, a
 //!   verified-token cache), `jwks` (JWK sets fetched from a URL, OpenID
-//!   Connect discovery), `password` (argon2 hashing compatible with pwdlib).
+//!   Connect discovery), `password` (argon2 hashing compatible with pwdlib),
+//!   `openapi` (each scheme's OpenAPI security scheme object, as FastAPI
+//!   publishes it, and its utoipa form).
 //! * [`permission`] composes checks with `&`, `|` and `!`, with
 //!   fastapi-has-permissions' error rules; the
 //!   [guide](_documentation::permissions) walks through it.
@@ -77,6 +79,8 @@ pub mod jwks;
 #[cfg(feature = "jwt")]
 pub mod jwt;
 pub mod layer;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 mod parse;
 #[cfg(feature = "password")]
 pub mod password;

@@ -69,6 +69,8 @@ pub struct ApiKey<M = ()> {
 
 struct ApiKeyInner {
     location: ApiKeyLocation,
+    /// The key's name as configured (a header name keeps its spelling).
+    name: Box<str>,
     options: SchemeOptions,
 }
 
@@ -91,7 +93,20 @@ impl ApiKey {
     ///
     /// [`ConfigError::InvalidKeyName`] when `name` is not a header name.
     pub fn header(name: &str) -> Result<Self, ConfigError> {
-        Self::builder(ApiKeyLocation::Header(header_name(name)?)).build()
+        Self::header_builder(name)?.build()
+    }
+
+    /// A builder for a key in the header `name`, which keeps the name's
+    /// spelling for [`key_name`](ApiKey::key_name) and the OpenAPI document
+    /// (`X-API-Key`; the header is matched case-insensitively either way).
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidKeyName`] when `name` is not a header name.
+    pub fn header_builder(name: &str) -> Result<ApiKeyBuilder, ConfigError> {
+        let mut builder = Self::builder(ApiKeyLocation::Header(header_name(name)?));
+        builder.name = Some(name.into());
+        Ok(builder)
     }
 
     /// A key in the query parameter `name` (FastAPI's `APIKeyQuery`).
@@ -115,7 +130,7 @@ impl ApiKey {
     /// A builder for a key at `location`. Use [`header_name`] to build a
     /// header location from a string.
     pub fn builder(location: ApiKeyLocation) -> ApiKeyBuilder {
-        ApiKeyBuilder { location, options: SchemeOptions::default() }
+        ApiKeyBuilder { location, name: None, options: SchemeOptions::default() }
     }
 }
 
@@ -135,12 +150,12 @@ impl<M> ApiKey<M> {
         &self.inner.location
     }
 
-    /// The key's name (header, parameter or cookie name).
+    /// The key's name (header, parameter or cookie name), as configured: a
+    /// header name given to [`ApiKey::header`] or
+    /// [`ApiKey::header_builder`] keeps its spelling (`X-API-Key`), one
+    /// given as a [`HeaderName`] is lower case.
     pub fn key_name(&self) -> &str {
-        match &self.inner.location {
-            ApiKeyLocation::Header(name) => name.as_str(),
-            ApiKeyLocation::Query(name) | ApiKeyLocation::Cookie(name) => name,
-        }
+        &self.inner.name
     }
 
     /// A `401` with the `APIKey` challenge and `detail`, for a key the
@@ -201,6 +216,8 @@ fn duplicate_key() -> AuthRejection {
 #[must_use]
 pub struct ApiKeyBuilder {
     location: ApiKeyLocation,
+    /// The header name's spelling, from [`ApiKey::header_builder`].
+    name: Option<Box<str>>,
     options: SchemeOptions,
 }
 
@@ -225,7 +242,11 @@ impl ApiKeyBuilder {
             }
             ApiKeyLocation::Cookie(_) => {}
         }
-        Ok(ApiKey::from_inner(ApiKeyInner { location: self.location, options: self.options }))
+        let name = self.name.unwrap_or_else(|| match &self.location {
+            ApiKeyLocation::Header(name) => name.as_str().into(),
+            ApiKeyLocation::Query(name) | ApiKeyLocation::Cookie(name) => name.as_str().into(),
+        });
+        Ok(ApiKey::from_inner(ApiKeyInner { location: self.location, name, options: self.options }))
     }
 }
 
@@ -234,6 +255,30 @@ secret_text!(
     ApiKeyCredentials
 );
 
+#[cfg(feature = "openapi")]
+impl<M> crate::openapi::DescribeScheme for ApiKey<M> {
+    /// `APIKeyHeader`, `APIKeyQuery` or `APIKeyCookie` unless named.
+    fn openapi_name(&self) -> &str {
+        let default = match self.location() {
+            ApiKeyLocation::Header(_) => "APIKeyHeader",
+            ApiKeyLocation::Query(_) => "APIKeyQuery",
+            ApiKeyLocation::Cookie(_) => "APIKeyCookie",
+        };
+        crate::openapi::name_or(self.options(), default)
+    }
+
+    /// `{"type": "apiKey", "in": …, "name": <the key name as configured>}`.
+    fn security_scheme(&self) -> crate::openapi::SecuritySchemeObject {
+        use crate::openapi::KeyLocation;
+        let location = match self.location() {
+            ApiKeyLocation::Header(_) => KeyLocation::Header,
+            ApiKeyLocation::Query(_) => KeyLocation::Query,
+            ApiKeyLocation::Cookie(_) => KeyLocation::Cookie,
+        };
+        crate::openapi::SecuritySchemeObject::api_key(self.options(), location, self.key_name())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +286,16 @@ mod tests {
     fn extract(scheme: &ApiKey, uri: &str, headers: &[(&str, &[u8])]) -> Result<Option<String>, AuthRejection> {
         let parts = super::super::test_parts(uri, headers);
         Ok(scheme.extract(&parts)?.map(ApiKeyCredentials::into_string))
+    }
+
+    #[test]
+    fn a_header_name_keeps_its_spelling_unless_given_as_a_header_name() {
+        assert_eq!(ApiKey::header("X-API-Key").unwrap().key_name(), "X-API-Key");
+        assert_eq!(ApiKey::header_builder("X-Token").unwrap().build().unwrap().key_name(), "X-Token");
+        let lowered = ApiKey::builder(ApiKeyLocation::Header(header_name("X-API-Key").unwrap())).build().unwrap();
+        assert_eq!(lowered.key_name(), "x-api-key");
+        assert_eq!(ApiKey::query("api_key").unwrap().key_name(), "api_key");
+        assert_eq!(ApiKey::cookie("session").unwrap().key_name(), "session");
     }
 
     #[test]

@@ -212,6 +212,19 @@ impl fmt::Debug for BasicCredentials {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl<M> crate::openapi::DescribeScheme for HttpBasic<M> {
+    /// `HTTPBasic` unless named.
+    fn openapi_name(&self) -> &str {
+        crate::openapi::name_or(self.options(), "HTTPBasic")
+    }
+
+    /// `{"type": "http", "scheme": "basic"}` (the realm is not part of it).
+    fn security_scheme(&self) -> crate::openapi::SecuritySchemeObject {
+        crate::openapi::SecuritySchemeObject::http(self.options(), "basic", None)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,6 +180,19 @@ impl HttpBearerBuilder {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl<M> crate::openapi::DescribeScheme for HttpBearer<M> {
+    /// `HTTPBearer` unless named.
+    fn openapi_name(&self) -> &str {
+        crate::openapi::name_or(self.options(), "HTTPBearer")
+    }
+
+    /// `{"type": "http", "scheme": "bearer"}`, with `bearerFormat` when set.
+    fn security_scheme(&self) -> crate::openapi::SecuritySchemeObject {
+        crate::openapi::SecuritySchemeObject::http(self.options(), "bearer", self.bearer_format())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -219,6 +219,21 @@ impl fmt::Debug for HttpCredentials {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl<M> crate::openapi::DescribeScheme for HttpScheme<M> {
+    /// `HTTPDigest` for Digest, `HTTPBase` for any other scheme (FastAPI's
+    /// classes), unless named.
+    fn openapi_name(&self) -> &str {
+        let default = if self.scheme().eq_ignore_ascii_case("digest") { "HTTPDigest" } else { "HTTPBase" };
+        crate::openapi::name_or(self.options(), default)
+    }
+
+    /// `{"type": "http", "scheme": <the scheme as configured>}`.
+    fn security_scheme(&self) -> crate::openapi::SecuritySchemeObject {
+        crate::openapi::SecuritySchemeObject::http(self.options(), self.scheme(), None)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -268,6 +268,20 @@ macro_rules! oauth2_scheme {
 
         bearer_token_scheme!($name);
 
+        #[cfg(feature = "openapi")]
+        impl<M> crate::openapi::DescribeScheme for $name<M> {
+            /// The type's name unless named.
+            fn openapi_name(&self) -> &str {
+                crate::openapi::name_or(&self.inner.options, stringify!($name))
+            }
+
+            /// `{"type": "oauth2", "flows": {…}}`, each flow with its URLs
+            /// and scopes.
+            fn security_scheme(&self) -> crate::openapi::SecuritySchemeObject {
+                crate::openapi::SecuritySchemeObject::oauth2(&self.inner.options, &self.inner.flows)
+            }
+        }
+
         impl OAuth2Builder<$name> {
             /// Checks the flows and builds the scheme.
             ///

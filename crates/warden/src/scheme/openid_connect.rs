@@ -116,6 +116,19 @@ impl OpenIdConnectBuilder {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl<M> crate::openapi::DescribeScheme for OpenIdConnect<M> {
+    /// `OpenIdConnect` unless named.
+    fn openapi_name(&self) -> &str {
+        crate::openapi::name_or(self.options(), "OpenIdConnect")
+    }
+
+    /// `{"type": "openIdConnect", "openIdConnectUrl": <the discovery URL>}`.
+    fn security_scheme(&self) -> crate::openapi::SecuritySchemeObject {
+        crate::openapi::SecuritySchemeObject::open_id_connect(self.options(), self.discovery_url())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
