@@ -290,3 +290,5 @@ impl TryFrom<&SecuritySchemeObject> for utoipa::openapi::security::SecuritySchem
         serde_json::from_value(json).map_err(|_| unsupported())
     }
 }
+
+// Swagger UI, served from vendored files.
