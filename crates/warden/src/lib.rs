@@ -54,7 +54,8 @@
 //!   verified-token cache), `jwks` (JWK sets fetched from a URL, OpenID
 //!   Connect discovery), `password` (argon2 hashing compatible with pwdlib),
 //!   `openapi` (each scheme's OpenAPI security scheme object, as FastAPI
-//!   publishes it, and its utoipa form).
+//!   publishes it, and its utoipa form; Swagger UI served from vendored
+//!   files).
 //! * [`permission`] composes checks with `&`, `|` and `!`, with
 //!   fastapi-has-permissions' error rules; the
 //!   [guide](_documentation::permissions) walks through it.

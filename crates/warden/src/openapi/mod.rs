@@ -292,3 +292,5 @@ impl TryFrom<&SecuritySchemeObject> for utoipa::openapi::security::SecuritySchem
 }
 
 // Swagger UI, served from vendored files.
+mod swagger_ui;
+pub use swagger_ui::{SwaggerUi, SwaggerUiBuilder, SwaggerUiError};
