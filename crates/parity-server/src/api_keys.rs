@@ -1,9 +1,12 @@
 //! ROUTES.md 4.2: API keys in a header, a query parameter and a cookie, and a
 //! router protected as a whole.
 
-use axum::{Json, Router, routing::get};
+use axum::Json;
 use serde_json::{Value, json};
-use warden::{ApiKey, Auth, ConfigError, RequireAuth};
+use warden::{
+    ApiKey, Auth, ConfigError, RequireAuth,
+    openapi::{Routes, get},
+};
 
 use crate::echo;
 
@@ -29,15 +32,15 @@ pub fn header_key() -> Result<ApiKey, ConfigError> {
 /// # Errors
 ///
 /// A scheme configuration error (none expected).
-pub fn router() -> Result<Router, ConfigError> {
+pub fn router() -> Result<Routes, ConfigError> {
     let named = |builder: warden::scheme::api_key::ApiKeyBuilder, name: &'static str| builder.scheme_name(name).build();
     let header = || ApiKey::header_builder("X-API-Key");
     let query = || warden::ApiKeyLocation::Query("api_key".to_owned());
     let cookie = || warden::ApiKeyLocation::Cookie("session".to_owned());
-    let router_sec = Router::new()
+    let router_sec = Routes::new()
         .route("/ping", get(|| async { Json(json!({ "ok": true })) }))
-        .route_layer(RequireAuth::new(header_key()?));
-    Ok(Router::new()
+        .protect(RequireAuth::new(header_key()?));
+    Ok(Routes::new()
         .route("/apikey-header", get(key_echo).with_state(header_key()?))
         .route("/apikey-header-optional", get(key_echo_optional).with_state(named(header()?, "APIKeyHeaderOptional")?))
         .route("/apikey-query", get(key_echo).with_state(ApiKey::query("api_key")?))

@@ -1,14 +1,16 @@
 //! ROUTES.md 4.3: several schemes on one route.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::FromRef,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::get,
 };
 use serde_json::{Value, json};
-use warden::{ApiKey, Auth, ConfigError, HttpBasic, HttpBearer};
+use warden::{
+    ApiKey, Auth, ConfigError, HttpBasic, HttpBearer,
+    openapi::{Routes, get},
+};
 
 use crate::echo;
 
@@ -51,7 +53,7 @@ async fn basic_and_key(Auth(basic): Auth<HttpBasic>, Auth(key): Auth<ApiKey>) ->
 /// # Errors
 ///
 /// A scheme configuration error (none expected).
-pub fn router() -> Result<Router, ConfigError> {
+pub fn router() -> Result<Routes, ConfigError> {
     let header = || ApiKey::header_builder("X-API-Key");
     let multi_schemes = Schemes {
         basic: HttpBasic::builder("api").scheme_name("MultiBasic").build()?,
@@ -63,7 +65,7 @@ pub fn router() -> Result<Router, ConfigError> {
         bearer: HttpBearer::new(),
         key: header()?.scheme_name("BothKey").build()?,
     };
-    Ok(Router::new()
+    Ok(Routes::new()
         .route("/multi", get(multi).with_state(multi_schemes))
         .route("/basic-and-apikey", get(basic_and_key).with_state(both_schemes)))
 }

@@ -3,9 +3,13 @@
 //! Each route has its own scheme configuration as its router state, so one
 //! app holds many configurations of one scheme type without markers.
 
-use axum::{Json, Router, routing::get};
+use axum::Json;
 use serde_json::Value;
-use warden::{Auth, AuthRejection, ConfigError, HttpBasic, HttpBearer, HttpScheme, Scheme};
+use warden::{
+    Auth, AuthRejection, ConfigError, HttpBasic, HttpBearer, HttpScheme, Scheme,
+    openapi::{Routes, get},
+    scopes::DeclareScopes,
+};
 
 use crate::echo;
 
@@ -30,7 +34,7 @@ async fn creds_echo_optional<S: Scheme<Credentials = warden::HttpCredentials>>(c
 /// # Errors
 ///
 /// A scheme configuration error (none expected).
-pub fn router() -> Result<Router, ConfigError> {
+pub fn router() -> Result<Routes, ConfigError> {
     let basic = |realm: &str, name: Option<&'static str>| {
         let builder = HttpBasic::builder(realm);
         match name {
@@ -41,7 +45,7 @@ pub fn router() -> Result<Router, ConfigError> {
     };
     let bearer = |name: &'static str| HttpBearer::builder().scheme_name(name);
     let digest = || HttpScheme::builder("digest");
-    Ok(Router::new()
+    Ok(Routes::new()
         .route("/basic", get(basic_echo).with_state(basic("api", None)?))
         .route("/basic-realm", get(basic_echo).with_state(basic("test realm", None)?))
         .route(
@@ -66,7 +70,12 @@ pub fn router() -> Result<Router, ConfigError> {
             get(creds_echo::<HttpBearer>)
                 .with_state(bearer("BearerJWT").bearer_format("JWT").description("JWT bearer token").build()?),
         )
-        .route("/bearer-scoped", get(creds_echo::<HttpBearer>).with_state(bearer("BearerScoped").build()?))
+        .route(
+            "/bearer-scoped",
+            get(creds_echo::<HttpBearer>)
+                .with_state(bearer("BearerScoped").build()?)
+                .protect(DeclareScopes::new(["role:admin"])?),
+        )
         .route(
             "/bearer-legacy403",
             get(creds_echo::<HttpBearer>)

@@ -5,11 +5,13 @@
 //! are declared with [`DeclareScopes`], which documents them and checks
 //! nothing.
 
-use axum::{Json, Router, routing::get};
+use axum::Json;
 use serde_json::{Value, json};
 use warden::{
     Auth, BearerToken, ConfigError, OAuth2, OAuth2AuthorizationCodeBearer, OAuth2PasswordBearer, OpenIdConnect, Scheme,
-    scheme::oauth2::OAuth2Flow, scopes::DeclareScopes,
+    openapi::{Routes, get},
+    scheme::oauth2::OAuth2Flow,
+    scopes::DeclareScopes,
 };
 
 /// The OpenID Connect discovery URL of the `/oidc*` routes.
@@ -44,9 +46,9 @@ async fn authorization_echo_optional<S: Scheme<Credentials = BearerToken>>(beare
 /// # Errors
 ///
 /// A scheme configuration error (none expected).
-pub fn router() -> Result<Router, ConfigError> {
+pub fn router() -> Result<Routes, ConfigError> {
     let oidc = OpenIdConnect::new(DISCOVERY_URL)?;
-    Ok(Router::new()
+    Ok(Routes::new()
         .route("/oauth2", get(token_echo::<OAuth2PasswordBearer>).with_state(OAuth2PasswordBearer::new("token")?))
         .route(
             "/oauth2-optional",
@@ -64,7 +66,7 @@ pub fn router() -> Result<Router, ConfigError> {
                         .scheme_name("OAuth2AuthCode")
                         .build()?,
                 )
-                .route_layer(DeclareScopes::new(["read"])?),
+                .protect(DeclareScopes::new(["read"])?),
         )
         .route(
             "/oauth2-authcode-optional",
@@ -94,7 +96,7 @@ pub fn router() -> Result<Router, ConfigError> {
             "/oidc-scoped",
             get(authorization_echo::<OpenIdConnect>)
                 .with_state(oidc)
-                .route_layer(DeclareScopes::new(["openid", "profile"])?),
+                .protect(DeclareScopes::new(["openid", "profile"])?),
         )
         .route(
             "/oidc-optional",

@@ -7,15 +7,15 @@
 use std::{borrow::Cow, marker::PhantomData};
 
 use axum::{
-    Json, Router,
-    extract::FromRequestParts,
+    Json,
+    extract::{FromRef, FromRequestParts},
     http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header::WWW_AUTHENTICATE, request::Parts},
     response::{IntoResponse, Response},
-    routing::get,
 };
 use serde_json::{Value, json};
 use warden::{
     ConfigError, HttpBearer, OAuth2PasswordBearer,
+    openapi::{DocContext, DocumentPermission, DocumentSecurity, Routes, SecurityRequirements, get},
     permission::{
         Allow, Cx, Deny, Failure, HasRole, HasScope, IsAuthenticated, Not, Outcome, Permission, PermissionExt,
         PermissionMeta, Policy, RequirePermission, ScopeSet, Unresolved, Verdict, check, evaluate_root, from_fn,
@@ -68,6 +68,14 @@ macro_rules! flag_type {
         impl<S: Send + Sync> Permission<S> for $name {
             async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
                 Ok(flag_verdict(cx, &self.header, self.name))
+            }
+        }
+
+        /// A flag reads no credentials: only its refusal is documented.
+        impl<S> DocumentPermission<S> for $name {
+            fn document(&self, _: &S, cx: &mut DocContext) -> SecurityRequirements {
+                cx.refusal(self);
+                SecurityRequirements::anonymous()
             }
         }
 
@@ -176,6 +184,13 @@ impl<S: Sync, H: NamedHeader> FromRequestParts<S> for Required<H> {
     }
 }
 
+/// A header is not a credential.
+impl<S, H> DocumentSecurity<S> for Required<H> {
+    fn document(_: &S, _: &mut DocContext) -> SecurityRequirements {
+        SecurityRequirements::anonymous()
+    }
+}
+
 /// `NeedsHeader`: required header `X-Required`, passes iff it is `yes`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NeedsHeader;
@@ -186,6 +201,13 @@ impl<S: Send + Sync> Permission<S> for NeedsHeader {
     async fn check(&self, cx: &mut Cx<'_, S>) -> Result<Verdict, Unresolved> {
         let Required(value, _) = cx.extract::<Required<XRequired>>().await?;
         Ok((value == "yes").into())
+    }
+}
+
+impl<S> DocumentPermission<S> for NeedsHeader {
+    fn document(&self, _: &S, cx: &mut DocContext) -> SecurityRequirements {
+        cx.refusal(self);
+        SecurityRequirements::anonymous()
     }
 }
 
@@ -222,6 +244,16 @@ where
     }
 }
 
+/// The token's scheme: what `HasScope` lists its scopes on.
+impl<S> DocumentSecurity<S> for PermTokenScopes
+where
+    OAuth2PasswordBearer<PermOAuth2>: FromRef<S>,
+{
+    fn document(state: &S, cx: &mut DocContext) -> SecurityRequirements {
+        <warden::Auth<OAuth2PasswordBearer<PermOAuth2>>>::document(state, cx)
+    }
+}
+
 fn a() -> Flag {
     Flag::new("a")
 }
@@ -239,8 +271,8 @@ fn ok() -> Json<Value> {
 }
 
 /// A GET route answering `{"ok": true}` behind `permission`.
-fn guarded<P: Permission<()> + 'static>(path: &str, permission: P) -> Router {
-    Router::new().route(path, get(|| async { ok() })).route_layer(RequirePermission::new(permission))
+fn guarded<P: Permission<()> + DocumentPermission<()> + 'static>(path: &str, permission: P) -> Routes {
+    Routes::new().route(path, get(|| async { ok() })).protect(RequirePermission::new(permission))
 }
 
 async fn evaluate(mut parts: Parts) -> Json<Value> {
@@ -271,7 +303,7 @@ async fn policy_echo(parts: Parts) -> Json<Value> {
 /// # Errors
 ///
 /// A scheme configuration error (none expected).
-pub fn router() -> Result<Router, ConfigError> {
+pub fn router() -> Result<Routes, ConfigError> {
     let a_custom = || {
         a().with_message("A failed")
             .with_status(StatusCode::UNAUTHORIZED)
@@ -280,7 +312,7 @@ pub fn router() -> Result<Router, ConfigError> {
     let b_custom = || b().with_message("B failed").with_code("b_failed");
     let admin = || from_fn(admin_role).with_message("Admin role required").with_code("not_admin");
     let perm_bearer = HttpBearer::builder().scheme_name("PermBearer").build()?;
-    Ok(Router::new()
+    Ok(Routes::new()
         .merge(guarded("/perm/allow", Allow))
         .merge(guarded("/perm/deny", Deny))
         .merge(guarded("/perm/flag", a()))
@@ -326,7 +358,7 @@ pub fn router() -> Result<Router, ConfigError> {
         .merge(guarded("/perm/authenticated", IsAuthenticated::new(perm_bearer)))
         .route(
             "/perm/scope",
-            get(|| async { ok() }).route_layer(
+            get(|| async { ok() }).protect(
                 RequirePermission::new(HasScope::<PermTokenScopes>::new(["read", "write"]))
                     .with_state(token_format::perm_oauth2()?),
             ),
@@ -344,6 +376,6 @@ pub fn router() -> Result<Router, ConfigError> {
                 .put(policy_echo)
                 .patch(policy_echo)
                 .delete(policy_echo)
-                .route_layer(RequirePermission::new(Policy::new().read(Allow).create(a()).update(b()).delete(Deny))),
+                .protect(RequirePermission::new(Policy::new().read(Allow).create(a()).update(b()).delete(Deny))),
         ))
 }

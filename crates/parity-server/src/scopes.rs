@@ -9,15 +9,16 @@
 //! its [`Security`] extractor, or on the route with [`DeclareScopes`].
 
 use axum::{
-    Json, Router,
-    http::StatusCode,
+    Json,
+    extract::{FromRef, FromRequestParts},
+    http::{StatusCode, request::Parts},
     response::{IntoResponse, Response},
-    routing::get,
 };
 use serde_json::{Value, json};
 use warden::{
     Auth, AuthErrorKind, AuthRejection, BearerToken, ConfigError, OAuth2PasswordBearer, Security,
-    scopes::{DeclareScopes, SecurityScopes},
+    openapi::{DocContext, DocumentSecurity, Routes, SecurityRequirements, get},
+    scopes::{DeclareScopes, ScopeList, SecurityScopes},
     verify::Verifier,
 };
 
@@ -146,8 +147,38 @@ fn link(scopes: &SecurityScopes) -> serde_json::Map<String, Value> {
     object
 }
 
-async fn scopes_echo(endpoint: SecurityScopes, token: Option<Auth<OAuth2PasswordBearer<Echo>>>) -> Json<Value> {
-    let token = token.as_deref().map(BearerToken::as_str);
+/// The optional `ScopesEcho` token that "leaf" reads, at the end of the
+/// chain endpoint → mid (`Mid`) → leaf (`Leaf`).
+#[derive(Debug)]
+pub struct LeafToken(Option<BearerToken>);
+
+impl<S: Send + Sync> FromRequestParts<S> for LeafToken
+where
+    OAuth2PasswordBearer<Echo>: FromRef<S>,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AuthRejection> {
+        let token = <Option<Auth<OAuth2PasswordBearer<Echo>>>>::from_request_parts(parts, state).await?;
+        Ok(Self(token.map(|Auth(token)| token)))
+    }
+}
+
+/// The token's scheme with the scopes the chain requests of it: mid's, then
+/// leaf's (FastAPI's `Security(leaf, scopes=…)` inside `Security(mid, …)`).
+impl<S> DocumentSecurity<S> for LeafToken
+where
+    OAuth2PasswordBearer<Echo>: FromRef<S>,
+{
+    fn document(state: &S, cx: &mut DocContext) -> SecurityRequirements {
+        <Option<Auth<OAuth2PasswordBearer<Echo>>>>::document(state, cx)
+            .with_scopes(Leaf::SCOPES)
+            .with_scopes(Mid::SCOPES)
+    }
+}
+
+async fn scopes_echo(endpoint: SecurityScopes, LeafToken(token): LeafToken) -> Json<Value> {
+    let token = token.as_ref().map(BearerToken::as_str);
     let mid = endpoint.then::<Mid>();
     let leaf = mid.then::<Leaf>();
     let mut leaf_object = link(&leaf);
@@ -168,7 +199,7 @@ async fn scopes_echo(endpoint: SecurityScopes, token: Option<Auth<OAuth2Password
 /// # Errors
 ///
 /// A scheme configuration error (none expected).
-pub fn router() -> Result<Router, ConfigError> {
+pub fn router() -> Result<Routes, ConfigError> {
     let scoped = ScopedUser::new()?;
     let echo = OAuth2PasswordBearer::builder("token")
         .scope("a", "A")
@@ -177,13 +208,13 @@ pub fn router() -> Result<Router, ConfigError> {
         .scheme_name("ScopesEcho")
         .build()?
         .with_marker::<Echo>();
-    Ok(Router::new()
+    Ok(Routes::new()
         .route("/oauth2-scopes/status", get(status))
         .route("/oauth2-scopes/me", get(me))
         .route("/oauth2-scopes/items", get(items))
         .route("/oauth2-scopes/admin", get(admin))
         .route("/oauth2-scopes/dup", get(dup))
-        .route("/oauth2-scopes/route-deps", get(route_deps).route_layer(DeclareScopes::new(["items"])?))
+        .route("/oauth2-scopes/route-deps", get(route_deps).protect(DeclareScopes::new(["items"])?))
         .with_state(scoped)
         .route("/scopes-echo", get(scopes_echo).with_state(echo)))
 }

@@ -7,14 +7,16 @@
 //! `{"detail":"Method Not Allowed"}` (ROUTES.md section 1).
 
 use axum::{
-    Json, Router,
+    Json,
     handler::Handler,
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::{MethodRouter, post},
 };
 use serde_json::{Value, json};
-use warden::{OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, Secret, TokenResponse};
+use warden::{
+    OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, Secret, TokenResponse,
+    openapi::{DocumentHandlerArgs, MethodRoutes, Routes, post},
+};
 
 use crate::token_format::user;
 
@@ -86,17 +88,17 @@ async fn method_not_allowed() -> Response {
 }
 
 /// A POST-only route that answers other methods with [`method_not_allowed`].
-fn post_only<H, T>(handler: H) -> MethodRouter
+fn post_only<H, T>(handler: H) -> MethodRoutes
 where
     H: Handler<T, ()>,
-    T: 'static,
+    T: DocumentHandlerArgs<()> + 'static,
 {
     post(handler).fallback(method_not_allowed)
 }
 
 /// `POST /token`, `/token-echo` and `/token-strict`.
-pub fn router() -> Router {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/token", post_only(token))
         .route("/token-echo", post_only(token_echo))
         .route("/token-strict", post_only(token_strict))
@@ -137,7 +139,7 @@ mod tests {
             request = request.header("content-type", HeaderValue::from_bytes(content_type).unwrap());
         }
         let request = request.body(Body::from(body.to_vec())).unwrap();
-        let response = router().oneshot(request).await.unwrap();
+        let response = router().into_router().oneshot(request).await.unwrap();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();

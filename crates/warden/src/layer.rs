@@ -48,6 +48,11 @@ impl<S: Scheme> RequireAuth<S> {
     pub fn new(scheme: S) -> Self {
         Self { scheme }
     }
+
+    /// The scheme every request must authenticate with.
+    pub fn scheme(&self) -> &S {
+        &self.scheme
+    }
 }
 
 impl<S: Scheme, Svc> Layer<Svc> for RequireAuth<S> {

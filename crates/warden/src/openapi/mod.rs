@@ -291,6 +291,19 @@ impl TryFrom<&SecuritySchemeObject> for utoipa::openapi::security::SecuritySchem
     }
 }
 
+// Operation security: requirements, the traits that find them, the router
+// that collects them and the document they go into.
+mod document;
+mod impls;
+mod routes;
+mod security;
+pub use document::{OpenApiError, OperationSecurity, SecurityDocument};
+pub use routes::{MethodRoutes, Routes, delete, get, head, options, patch, post, put, trace};
+pub use security::{
+    DocContext, DocumentHandlerArgs, DocumentLayer, DocumentPermission, DocumentSecurity, DocumentedAnswer,
+    Requirement, SecurityRequirements, Undocumented, UndocumentedBody,
+};
+
 // Swagger UI, served from vendored files.
 mod swagger_ui;
 pub use swagger_ui::{SwaggerUi, SwaggerUiBuilder, SwaggerUiError};

@@ -62,6 +62,11 @@ impl<Sc: Scheme> IsAuthenticated<Sc> {
         }
         Self { scheme, status: missing.status(), challenges }
     }
+
+    /// The scheme whose credentials are required.
+    pub fn scheme(&self) -> &Sc {
+        &self.scheme
+    }
 }
 
 impl<Sc> fmt::Debug for IsAuthenticated<Sc> {

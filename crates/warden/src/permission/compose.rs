@@ -31,6 +31,11 @@ impl<A, B> All<A, B> {
     pub const fn new(first: A, second: B) -> Self {
         Self { first, second }
     }
+
+    /// The two permissions, in order.
+    pub const fn parts(&self) -> (&A, &B) {
+        (&self.first, &self.second)
+    }
 }
 
 impl<A: PermissionMeta, B: PermissionMeta> PermissionMeta for All<A, B> {
@@ -94,6 +99,11 @@ impl<A, B> Any<A, B> {
     /// `first | second`.
     pub const fn new(first: A, second: B) -> Self {
         Self { first, second }
+    }
+
+    /// The two permissions, in order.
+    pub const fn parts(&self) -> (&A, &B) {
+        (&self.first, &self.second)
     }
 }
 
@@ -177,6 +187,11 @@ impl<A> Not<A> {
     }
 
     /// The negated permission.
+    pub const fn inner(&self) -> &A {
+        &self.inner
+    }
+
+    /// The negated permission, by value.
     pub fn into_inner(self) -> A {
         self.inner
     }

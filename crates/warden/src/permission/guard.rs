@@ -147,6 +147,16 @@ impl<P, S> RequirePermission<P, S> {
     pub fn with_state<S2>(self, state: S2) -> RequirePermission<P, S2> {
         RequirePermission { permission: self.permission, state }
     }
+
+    /// The permission every request must pass.
+    pub fn permission(&self) -> &P {
+        &self.permission
+    }
+
+    /// The state the permission's inputs see.
+    pub fn state(&self) -> &S {
+        &self.state
+    }
 }
 
 impl<P, S: Clone> Clone for RequirePermission<P, S> {

@@ -75,6 +75,11 @@ impl<P> Configured<P> {
         Self { inner, config }
     }
 
+    /// The wrapped permission.
+    pub const fn inner(&self) -> &P {
+        &self.inner
+    }
+
     settings_setters!();
 }
 
@@ -230,6 +235,11 @@ impl<P> WithError<P> {
         Self { inner, config }
     }
 
+    /// The wrapped permission.
+    pub const fn inner(&self) -> &P {
+        &self.inner
+    }
+
     settings_setters!();
 }
 
@@ -276,6 +286,11 @@ impl<G, P> When<G, P> {
     /// `inner` when `guard` passes.
     pub const fn new(guard: G, inner: P) -> Self {
         Self { guard, inner }
+    }
+
+    /// The guard and the permission it gates.
+    pub const fn parts(&self) -> (&G, &P) {
+        (&self.guard, &self.inner)
     }
 }
 

@@ -1,0 +1,342 @@
+//! A router that documents the security of every route it holds.
+
+use std::{convert::Infallible, fmt, sync::Arc};
+
+use axum::{
+    Router,
+    extract::Request,
+    handler::Handler,
+    http::Method,
+    response::IntoResponse,
+    routing::{MethodRouter, Route},
+};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use super::{
+    document::{OpenApiError, OperationSecurity, SecurityDocument},
+    security::{DocContext, DocumentHandlerArgs, DocumentLayer, SecurityRequirements},
+};
+
+/// How an operation's requirements are found once the state is known.
+type DocFn<S> = Arc<dyn Fn(&S, &mut DocContext) -> SecurityRequirements + Send + Sync>;
+
+/// The documentation of a handler with argument list `T`.
+fn handler_doc<T: DocumentHandlerArgs<S> + 'static, S: 'static>() -> DocFn<S> {
+    Arc::new(|state, cx| T::document(state, cx))
+}
+
+/// `doc` behind `layer`.
+fn layered<S: 'static, L: DocumentLayer + Send + Sync + 'static>(doc: DocFn<S>, layer: Arc<L>) -> DocFn<S> {
+    Arc::new(move |state, cx| {
+        let inner = doc(state, cx);
+        layer.document(cx, inner)
+    })
+}
+
+/// `doc` read with `state` from now on.
+fn stated<S: Send + Sync + 'static, S2: 'static>(doc: DocFn<S>, state: S) -> DocFn<S2> {
+    Arc::new(move |_, cx| doc(&state, cx))
+}
+
+/// The handlers of one path, by method, with their documentation: axum's
+/// [`MethodRouter`] that remembers what each handler's arguments require.
+/// Start one with [`get`], [`post`], [`put`], [`patch`] or [`delete`].
+pub struct MethodRoutes<S = ()> {
+    router: MethodRouter<S>,
+    docs: Vec<(Method, DocFn<S>)>,
+}
+
+impl<S> fmt::Debug for MethodRoutes<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let methods: Vec<&str> = self.docs.iter().map(|(method, _)| method.as_str()).collect();
+        f.debug_struct("MethodRoutes").field("methods", &methods).finish_non_exhaustive()
+    }
+}
+
+macro_rules! method_fns {
+    ($($name:ident, $method:ident;)+) => {
+        $(
+            #[doc = concat!("Routes `", stringify!($method), "` requests to `handler`, documented from its arguments.")]
+            pub fn $name<H, T, S>(handler: H) -> MethodRoutes<S>
+            where
+                H: Handler<T, S>,
+                T: DocumentHandlerArgs<S> + 'static,
+                S: Clone + Send + Sync + 'static,
+            {
+                MethodRoutes { router: axum::routing::$name(handler), docs: vec![(Method::$method, handler_doc::<T, S>())] }
+            }
+        )+
+
+        impl<S: Clone + Send + Sync + 'static> MethodRoutes<S> {
+            $(
+                #[doc = concat!("Also routes `", stringify!($method), "` requests to `handler`.")]
+                #[must_use]
+                pub fn $name<H, T>(mut self, handler: H) -> Self
+                where
+                    H: Handler<T, S>,
+                    T: DocumentHandlerArgs<S> + 'static,
+                {
+                    self.router = self.router.$name(handler);
+                    self.docs.retain(|(method, _)| *method != Method::$method);
+                    self.docs.push((Method::$method, handler_doc::<T, S>()));
+                    self
+                }
+            )+
+        }
+    };
+}
+
+method_fns! {
+    get, GET;
+    post, POST;
+    put, PUT;
+    patch, PATCH;
+    delete, DELETE;
+    head, HEAD;
+    options, OPTIONS;
+    trace, TRACE;
+}
+
+impl<S: Clone + Send + Sync + 'static> MethodRoutes<S> {
+    /// Protects these handlers with `layer` (axum's `route_layer`), and
+    /// documents what it requires ([`RequireAuth`](crate::RequireAuth),
+    /// [`RequirePermission`](crate::permission::RequirePermission),
+    /// [`DeclareScopes`](crate::scopes::DeclareScopes)).
+    #[must_use]
+    pub fn protect<L>(self, layer: L) -> Self
+    where
+        L: Layer<Route> + DocumentLayer + Clone + Send + Sync + 'static,
+        L::Service: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        let shared = Arc::new(layer.clone());
+        Self {
+            router: self.router.route_layer(layer),
+            docs: self.docs.into_iter().map(|(method, doc)| (method, layered(doc, Arc::clone(&shared)))).collect(),
+        }
+    }
+
+    /// Answers the methods no handler takes with `handler` (axum's
+    /// `fallback`, a `405` by default); not documented as an operation.
+    #[must_use]
+    pub fn fallback<H, T>(self, handler: H) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        Self { router: self.router.fallback(handler), docs: self.docs }
+    }
+
+    /// Adds a layer that changes nothing the documentation shows (tracing,
+    /// timeouts, compression): axum's `layer`.
+    #[must_use]
+    pub fn layer<L>(self, layer: L) -> Self
+    where
+        L: Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        Self { router: self.router.layer(layer), docs: self.docs }
+    }
+
+    /// Gives these handlers their state, as axum's `with_state` does; the
+    /// documentation reads its schemes from it.
+    pub fn with_state<S2: 'static>(self, state: S) -> MethodRoutes<S2> {
+        MethodRoutes {
+            router: self.router.with_state(state.clone()),
+            docs: self.docs.into_iter().map(|(method, doc)| (method, stated(doc, state.clone()))).collect(),
+        }
+    }
+
+    /// The axum method router, without documentation.
+    pub fn into_method_router(self) -> MethodRouter<S> {
+        self.router
+    }
+}
+
+struct Operation<S> {
+    path: String,
+    method: Method,
+    doc: DocFn<S>,
+}
+
+/// axum's [`Router`] that documents the security of each route added with
+/// [`route`](Self::route) or protected with [`protect`](Self::protect).
+/// [`split`](Routes::split) gives the router to serve and the
+/// [`SecurityDocument`] to publish.
+///
+/// ```
+/// use axum::Json;
+/// use serde_json::{Value, json};
+/// use warden::{Auth, HttpBasic, openapi::{Routes, get}};
+///
+/// async fn me(Auth(creds): Auth<HttpBasic>) -> Json<Value> {
+///     Json(json!({ "username": creds.username() }))
+/// }
+///
+/// let (router, security) = Routes::new()
+///     .route("/users/me", get(me))
+///     .route("/status", get(|| async { "ok" }))
+///     .with_state(HttpBasic::new("api")?)
+///     .split()?;
+///
+/// let openapi = security.to_openapi_json("example", "1.0.0");
+/// assert_eq!(openapi["paths"]["/users/me"]["get"]["security"], json!([{ "HTTPBasic": [] }]));
+/// assert_eq!(
+///     openapi["paths"]["/users/me"]["get"]["responses"]["401"]["headers"]["WWW-Authenticate"]["schema"]["enum"],
+///     json!([r#"Basic realm="api", charset="UTF-8""#])
+/// );
+/// assert_eq!(openapi["components"]["securitySchemes"]["HTTPBasic"], json!({ "type": "http", "scheme": "basic" }));
+/// assert!(openapi["paths"]["/status"]["get"].get("security").is_none());
+/// # let _: axum::Router = router;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Routes<S = ()> {
+    router: Router<S>,
+    operations: Vec<Operation<S>>,
+}
+
+impl<S> fmt::Debug for Routes<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let operations: Vec<String> =
+            self.operations.iter().map(|operation| format!("{} {}", operation.method, operation.path)).collect();
+        f.debug_struct("Routes").field("operations", &operations).finish_non_exhaustive()
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> Default for Routes<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// An axum router joins undocumented: its routes are served, and the
+/// document does not list them.
+impl<S> From<Router<S>> for Routes<S> {
+    fn from(router: Router<S>) -> Self {
+        Self { router, operations: Vec::new() }
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> Routes<S> {
+    /// No routes.
+    pub fn new() -> Self {
+        Self { router: Router::new(), operations: Vec::new() }
+    }
+
+    /// Adds the handlers of `path`, as axum's `Router::route` does (and
+    /// panics as it does on an invalid or repeated path).
+    #[must_use]
+    pub fn route(mut self, path: &str, routes: MethodRoutes<S>) -> Self {
+        self.router = self.router.route(path, routes.router);
+        for (method, doc) in routes.docs {
+            self.operations.push(Operation { path: path.to_owned(), method, doc });
+        }
+        self
+    }
+
+    /// Serves `routes` under `path`, as axum's `Router::nest` does.
+    #[must_use]
+    pub fn nest(mut self, path: &str, routes: Self) -> Self {
+        let prefix = path.trim_end_matches('/');
+        self.router = self.router.nest(path, routes.router);
+        for operation in routes.operations {
+            let path = match operation.path.as_str() {
+                "/" | "" => prefix.to_owned(),
+                inner => format!("{prefix}{inner}"),
+            };
+            self.operations.push(Operation { path, ..operation });
+        }
+        self
+    }
+
+    /// Adds the routes of `other`: documented ones from [`Routes`], or a
+    /// plain axum [`Router`], whose routes are served undocumented.
+    #[must_use]
+    pub fn merge(mut self, other: impl Into<Self>) -> Self {
+        let other = other.into();
+        self.router = self.router.merge(other.router);
+        self.operations.extend(other.operations);
+        self
+    }
+
+    /// Protects every route added so far with `layer` (axum's
+    /// `route_layer`), and documents what it requires.
+    #[must_use]
+    pub fn protect<L>(self, layer: L) -> Self
+    where
+        L: Layer<Route> + DocumentLayer + Clone + Send + Sync + 'static,
+        L::Service: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        let shared = Arc::new(layer.clone());
+        Self {
+            router: self.router.route_layer(layer),
+            operations: self
+                .operations
+                .into_iter()
+                .map(|operation| Operation { doc: layered(operation.doc, Arc::clone(&shared)), ..operation })
+                .collect(),
+        }
+    }
+
+    /// Adds a layer that changes nothing the documentation shows: axum's
+    /// `Router::layer`.
+    #[must_use]
+    pub fn layer<L>(self, layer: L) -> Self
+    where
+        L: Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        Self { router: self.router.layer(layer), operations: self.operations }
+    }
+
+    /// Gives the routes their state, as axum's `Router::with_state` does;
+    /// the documentation reads its schemes from it.
+    pub fn with_state<S2: 'static>(self, state: S) -> Routes<S2> {
+        Routes {
+            router: self.router.with_state(state.clone()),
+            operations: self
+                .operations
+                .into_iter()
+                .map(|operation| Operation {
+                    path: operation.path,
+                    method: operation.method,
+                    doc: stated(operation.doc, state.clone()),
+                })
+                .collect(),
+        }
+    }
+
+    /// The axum router, without documentation.
+    pub fn into_router(self) -> Router<S> {
+        self.router
+    }
+}
+
+impl Routes<()> {
+    /// The router to serve and the security document of its routes.
+    ///
+    /// # Errors
+    ///
+    /// [`OpenApiError::ConflictingSchemes`] when two different scheme
+    /// configurations have the same OpenAPI name: a client could not tell
+    /// which one an operation needs. Give one of them its own `scheme_name`.
+    pub fn split(self) -> Result<(Router, SecurityDocument), OpenApiError> {
+        let mut document = SecurityDocument::default();
+        for operation in &self.operations {
+            let mut cx = DocContext::new();
+            let requirements = (operation.doc)(&(), &mut cx);
+            document.add(OperationSecurity::new(operation.path.clone(), operation.method.clone(), requirements), cx)?;
+        }
+        Ok((self.router, document))
+    }
+}
