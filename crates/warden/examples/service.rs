@@ -39,9 +39,15 @@
 //!   password is RFC 6749's `400 {"error":"invalid_grant", …}` like the
 //!   form's own errors; the token response carries `expires_in` and RFC 6749's
 //!   `Cache-Control: no-store`.
+//! * **Interactive documentation**: `GET /openapi.json` is the OpenAPI
+//!   document warden builds from the routes (the password flow with its
+//!   scopes; `me` on `/users/me/`, `items` and `me` on `/users/me/items/`;
+//!   the `401`, `403` and `400` answers with their challenges), and
+//!   `GET /docs` is Swagger UI, whose "Authorize" button logs in through
+//!   `/token` with the password flow.
 //!
 //! Run with
-//! `cargo run -p warden --features jwt,password --example service -- --port 8000 --db warden-demo.sqlite3`
+//! `cargo run -p warden --features jwt,password,openapi --example service -- --port 8000 --db warden-demo.sqlite3`
 //! (the server listens on 127.0.0.1 only and stops on Ctrl-C or SIGTERM).
 //! It prints these requests on startup:
 //!
@@ -109,6 +115,7 @@ use warden::{
     TokenResponse,
     form::TokenFormRejection,
     jwt::{Algorithm, DecodingKey, EncodingKey, Header, JwtVerifier, encode},
+    openapi::{DocContext, DocumentSecurity, Routes, SecurityRequirements, SwaggerUi},
     password::{hash_password, verify_password_or_dummy},
     scopes::{DeclareScopes, GrantedScopes, SecurityScopes},
     verify::{JwtBearer, Verifier},
@@ -133,9 +140,12 @@ const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 60);
 const USERS_ME: &str = "/users/me/";
 const USERS_ME_ITEMS: &str = "/users/me/items/";
 const STATUS: &str = "/status/";
+/// The OpenAPI document and Swagger UI, as FastAPI serves them.
+const OPENAPI_PATH: &str = "/openapi.json";
+const DOCS_PATH: &str = "/docs";
 
 /// Every route's path, for the slash redirects.
-const ROUTES: &[&str] = &[TOKEN_PATH, USERS_ME, USERS_ME_ITEMS, STATUS];
+const ROUTES: &[&str] = &[TOKEN_PATH, USERS_ME, USERS_ME_ITEMS, STATUS, OPENAPI_PATH, DOCS_PATH];
 
 warden::scopes! {
     /// What the active-user check asks for.
@@ -312,6 +322,10 @@ impl Verifier for CurrentUser {
         self.jwt.scheme()
     }
 
+    fn answers_rfc6750(&self) -> bool {
+        self.jwt.answers_rfc6750()
+    }
+
     async fn verify(&self, token: &BearerToken, scopes: &SecurityScopes) -> Result<User, AuthRejection> {
         let claims = self.jwt.verify(token, scopes).await?;
         let username = claims.sub.clone();
@@ -336,6 +350,13 @@ fn internal_error() -> AuthRejection {
 /// The current user, with the scope `me` (and the route's), unless disabled.
 #[derive(Debug)]
 struct ActiveUser(User);
+
+/// What [`ActiveUser`] requires: a token of the scheme with the scope `me`.
+impl DocumentSecurity<Service> for ActiveUser {
+    fn document(service: &Service, cx: &mut DocContext) -> SecurityRequirements {
+        <Security<CurrentUser, Me>>::document(service, cx)
+    }
+}
 
 impl FromRequestParts<Service> for ActiveUser {
     type Rejection = AuthRejection;
@@ -386,13 +407,19 @@ fn open(path: &Path, secret_flag: Option<String>, secret_environment: Option<Str
     let verifier = JwtVerifier::builder(DecodingKey::from_secret(secret.as_bytes())?, [Algorithm::Hs256]).build()?;
     let current_user = CurrentUser { jwt: JwtBearer::new(scheme, verifier), db: db.clone() };
     let service = Service { current_user, db, key: EncodingKey::from_secret(secret.as_bytes())? };
-    let router = Router::new()
-        .route(TOKEN_PATH, oauth2::post(login))
-        .route(USERS_ME, oauth2::get(read_users_me))
+    let (router, security) = Routes::new()
+        .route(TOKEN_PATH, oauth2::documented_post(login))
+        .route(USERS_ME, oauth2::documented_get(read_users_me))
         // The route's `items`, outside the active-user check's `me`.
-        .route(USERS_ME_ITEMS, oauth2::get(read_own_items).route_layer(DeclareScopes::new(["items"])?))
-        .route(STATUS, oauth2::get(read_system_status))
-        .with_state(service);
+        .route(USERS_ME_ITEMS, oauth2::documented_get(read_own_items).protect(DeclareScopes::new(["items"])?))
+        .route(STATUS, oauth2::documented_get(read_system_status))
+        .with_state(service)
+        .split()?;
+    let document = Arc::new(security.to_openapi_json("warden demo service", env!("CARGO_PKG_VERSION")));
+    let docs = SwaggerUi::builder(OPENAPI_PATH).title("warden demo service - Swagger UI").build()?;
+    let router = router
+        .route(OPENAPI_PATH, oauth2::get(move || async move { Json(Value::clone(&document)) }))
+        .merge(docs.router());
     Ok(Opened { app: oauth2::starlette(router, ROUTES), created, secret: source })
 }
 

@@ -127,6 +127,17 @@ pub trait Verifier: Clone + Send + Sync + 'static {
         credentials: &<Self::Scheme as Scheme>::Credentials,
         scopes: &SecurityScopes,
     ) -> impl Future<Output = Result<Self::Output, AuthRejection>> + Send;
+
+    /// Whether [`verify`](Self::verify) refuses with RFC 6750's answers:
+    /// `401 invalid_token` for a token it does not accept and
+    /// `403 insufficient_scope` for one that lacks a scope the route needs.
+    /// The OpenAPI documentation (feature `openapi`) lists those answers
+    /// for the routes that use this verifier. False unless the verifier
+    /// says so; [`JwtBearer`](crate::verify::JwtBearer) does, and a
+    /// verifier that wraps one answers what it answers.
+    fn answers_rfc6750(&self) -> bool {
+        false
+    }
 }
 
 /// What a [`Verifier`] returned for this request: see the
@@ -400,6 +411,10 @@ mod jwt_bearer {
 
         fn scheme(&self) -> &S {
             &self.scheme
+        }
+
+        fn answers_rfc6750(&self) -> bool {
+            true
         }
 
         async fn verify(

@@ -53,6 +53,29 @@ where
     axum::routing::post(handler).fallback(not_allowed("POST"))
 }
 
+/// [`get`], documented: the operation's security comes from the handler's
+/// arguments (feature `openapi`).
+#[cfg(feature = "openapi")]
+pub(crate) fn documented_get<H, T, S>(handler: H) -> warden::openapi::MethodRoutes<S>
+where
+    H: Handler<T, S>,
+    T: warden::openapi::DocumentHandlerArgs<S> + 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    warden::openapi::get(handler).undocumented(|router| router.head(not_allowed("GET"))).fallback(not_allowed("GET"))
+}
+
+/// [`post`], documented.
+#[cfg(feature = "openapi")]
+pub(crate) fn documented_post<H, T, S>(handler: H) -> warden::openapi::MethodRoutes<S>
+where
+    H: Handler<T, S>,
+    T: warden::openapi::DocumentHandlerArgs<S> + 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    warden::openapi::post(handler).fallback(not_allowed("POST"))
+}
+
 /// A handler answering [`method_not_allowed`].
 fn not_allowed(allow: &'static str) -> impl FnOnce() -> std::future::Ready<Response> + Clone + Send + Sync + 'static {
     move || std::future::ready(method_not_allowed(allow))

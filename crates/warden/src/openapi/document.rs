@@ -111,7 +111,7 @@ impl OperationSecurity {
 }
 
 /// A Response Object for `answer`: FastAPI's `{"detail": …}` body and, for
-/// a challenge, the `WWW-Authenticate` header with its possible values.
+/// a challenge, the `WWW-Authenticate` header with examples of its values.
 fn response_object(answer: &DocumentedAnswer) -> Value {
     let description: Vec<&str> = answer.descriptions().collect();
     let mut response = json!({
@@ -125,7 +125,7 @@ fn response_object(answer: &DocumentedAnswer) -> Value {
         let challenges: Vec<&str> = answer.challenges().collect();
         response["headers"] = json!({ "WWW-Authenticate": {
             "description": "The authentication scheme to retry with (RFC 9110 §11.6.1).",
-            "schema": { "type": "string", "enum": challenges },
+            "schema": { "type": "string", "examples": challenges },
         }});
     }
     response

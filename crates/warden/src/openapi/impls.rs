@@ -18,7 +18,7 @@ use super::{
     },
 };
 use crate::{
-    Auth, OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, RequireAuth, Scheme, Security,
+    Auth, AuthRejection, OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, RequireAuth, Scheme, Security,
     permission::{
         Allow, Deny, FnPermission, Guard, HasRole, HasScope, IsAuthenticated, PermissionMeta, Policy,
         RequirePermission,
@@ -47,7 +47,13 @@ where
     L: ScopeList,
 {
     fn document(state: &S, cx: &mut DocContext) -> SecurityRequirements {
-        cx.scheme(V::from_ref(state).scheme()).with_scopes(L::SCOPES)
+        let verifier = V::from_ref(state);
+        let requirements = cx.scheme(verifier.scheme());
+        if verifier.answers_rfc6750() {
+            cx.rejection(&AuthRejection::invalid_token("the token is invalid, expired or not yet valid"));
+            cx.insufficient_scope(verifier.scheme().openapi_name());
+        }
+        requirements.with_scopes(L::SCOPES)
     }
 }
 

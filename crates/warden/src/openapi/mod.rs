@@ -304,6 +304,10 @@ pub use security::{
     Requirement, SecurityRequirements, Undocumented, UndocumentedBody,
 };
 
+// utoipa-axum's router, documenting security too.
+#[cfg(feature = "utoipa-axum")]
+pub mod utoipa_axum;
+
 // Swagger UI, served from vendored files.
 mod swagger_ui;
 pub use swagger_ui::{SwaggerUi, SwaggerUiBuilder, SwaggerUiError};

@@ -129,6 +129,14 @@ impl<S: Clone + Send + Sync + 'static> MethodRoutes<S> {
         Self { router: self.router.fallback(handler), docs: self.docs }
     }
 
+    /// Changes the axum method router in a way the documentation does not
+    /// show: a handler for a method that is not an operation (a `405` for
+    /// `HEAD`, say).
+    #[must_use]
+    pub fn undocumented(self, change: impl FnOnce(MethodRouter<S>) -> MethodRouter<S>) -> Self {
+        Self { router: change(self.router), docs: self.docs }
+    }
+
     /// Adds a layer that changes nothing the documentation shows (tracing,
     /// timeouts, compression): axum's `layer`.
     #[must_use]
@@ -164,6 +172,105 @@ struct Operation<S> {
     doc: DocFn<S>,
 }
 
+/// The documented operations of a router, with what finds each one's
+/// requirements once the state is known.
+pub(crate) struct Operations<S>(Vec<Operation<S>>);
+
+impl<S> fmt::Debug for Operations<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|operation| format!("{} {}", operation.method, operation.path)))
+            .finish()
+    }
+}
+
+impl<S: 'static> Operations<S> {
+    pub(crate) const fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Documents `method path` with the requirements of the handler
+    /// argument list `T`.
+    pub(crate) fn push_handler<T: DocumentHandlerArgs<S> + 'static>(&mut self, path: String, method: Method) {
+        self.0.push(Operation { path, method, doc: handler_doc::<T, S>() });
+    }
+
+    fn push_docs(&mut self, path: &str, docs: Vec<(Method, DocFn<S>)>) {
+        for (method, doc) in docs {
+            self.0.push(Operation { path: path.to_owned(), method, doc });
+        }
+    }
+
+    pub(crate) fn extend(&mut self, other: Self) {
+        self.0.extend(other.0);
+    }
+
+    /// These operations served under `prefix`, paths joined as axum's
+    /// `Router::nest` joins them.
+    pub(crate) fn nested(self, prefix: &str) -> Self {
+        Self(
+            self.0
+                .into_iter()
+                .map(|operation| Operation { path: nested_path(prefix, &operation.path), ..operation })
+                .collect(),
+        )
+    }
+
+    /// These operations behind `layer`.
+    pub(crate) fn protected<L: DocumentLayer + Send + Sync + 'static>(self, layer: L) -> Self {
+        let shared = Arc::new(layer);
+        Self(
+            self.0
+                .into_iter()
+                .map(|operation| Operation { doc: layered(operation.doc, Arc::clone(&shared)), ..operation })
+                .collect(),
+        )
+    }
+
+    /// These operations reading their schemes from `state`.
+    pub(crate) fn stated<S2: 'static>(self, state: S) -> Operations<S2>
+    where
+        S: Clone + Send + Sync,
+    {
+        Operations(
+            self.0
+                .into_iter()
+                .map(|operation| Operation {
+                    path: operation.path,
+                    method: operation.method,
+                    doc: stated(operation.doc, state.clone()),
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Operations<()> {
+    /// The security document of these operations.
+    pub(crate) fn document(&self) -> Result<SecurityDocument, OpenApiError> {
+        let mut document = SecurityDocument::default();
+        for operation in &self.0 {
+            let mut cx = DocContext::new();
+            let requirements = (operation.doc)(&(), &mut cx);
+            cx.finish(&requirements);
+            document.add(OperationSecurity::new(operation.path.clone(), operation.method.clone(), requirements), cx)?;
+        }
+        Ok(document)
+    }
+}
+
+/// `path` nested under `prefix`, as axum joins them.
+fn nested_path(prefix: &str, path: &str) -> String {
+    let path = if path.is_empty() { "/" } else { path };
+    if prefix.ends_with('/') {
+        format!("{prefix}{}", path.trim_start_matches('/'))
+    } else if path == "/" {
+        prefix.to_owned()
+    } else {
+        format!("{prefix}{path}")
+    }
+}
+
 /// axum's [`Router`] that documents the security of each route added with
 /// [`route`](Self::route) or protected with [`protect`](Self::protect).
 /// [`split`](Routes::split) gives the router to serve and the
@@ -187,7 +294,7 @@ struct Operation<S> {
 /// let openapi = security.to_openapi_json("example", "1.0.0");
 /// assert_eq!(openapi["paths"]["/users/me"]["get"]["security"], json!([{ "HTTPBasic": [] }]));
 /// assert_eq!(
-///     openapi["paths"]["/users/me"]["get"]["responses"]["401"]["headers"]["WWW-Authenticate"]["schema"]["enum"],
+///     openapi["paths"]["/users/me"]["get"]["responses"]["401"]["headers"]["WWW-Authenticate"]["schema"]["examples"],
 ///     json!([r#"Basic realm="api", charset="UTF-8""#])
 /// );
 /// assert_eq!(openapi["components"]["securitySchemes"]["HTTPBasic"], json!({ "type": "http", "scheme": "basic" }));
@@ -197,14 +304,12 @@ struct Operation<S> {
 /// ```
 pub struct Routes<S = ()> {
     router: Router<S>,
-    operations: Vec<Operation<S>>,
+    operations: Operations<S>,
 }
 
 impl<S> fmt::Debug for Routes<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let operations: Vec<String> =
-            self.operations.iter().map(|operation| format!("{} {}", operation.method, operation.path)).collect();
-        f.debug_struct("Routes").field("operations", &operations).finish_non_exhaustive()
+        f.debug_struct("Routes").field("operations", &self.operations).finish_non_exhaustive()
     }
 }
 
@@ -216,16 +321,16 @@ impl<S: Clone + Send + Sync + 'static> Default for Routes<S> {
 
 /// An axum router joins undocumented: its routes are served, and the
 /// document does not list them.
-impl<S> From<Router<S>> for Routes<S> {
+impl<S: 'static> From<Router<S>> for Routes<S> {
     fn from(router: Router<S>) -> Self {
-        Self { router, operations: Vec::new() }
+        Self { router, operations: Operations::new() }
     }
 }
 
 impl<S: Clone + Send + Sync + 'static> Routes<S> {
     /// No routes.
     pub fn new() -> Self {
-        Self { router: Router::new(), operations: Vec::new() }
+        Self { router: Router::new(), operations: Operations::new() }
     }
 
     /// Adds the handlers of `path`, as axum's `Router::route` does (and
@@ -233,24 +338,15 @@ impl<S: Clone + Send + Sync + 'static> Routes<S> {
     #[must_use]
     pub fn route(mut self, path: &str, routes: MethodRoutes<S>) -> Self {
         self.router = self.router.route(path, routes.router);
-        for (method, doc) in routes.docs {
-            self.operations.push(Operation { path: path.to_owned(), method, doc });
-        }
+        self.operations.push_docs(path, routes.docs);
         self
     }
 
     /// Serves `routes` under `path`, as axum's `Router::nest` does.
     #[must_use]
     pub fn nest(mut self, path: &str, routes: Self) -> Self {
-        let prefix = path.trim_end_matches('/');
         self.router = self.router.nest(path, routes.router);
-        for operation in routes.operations {
-            let path = match operation.path.as_str() {
-                "/" | "" => prefix.to_owned(),
-                inner => format!("{prefix}{inner}"),
-            };
-            self.operations.push(Operation { path, ..operation });
-        }
+        self.operations.extend(routes.operations.nested(path));
         self
     }
 
@@ -274,15 +370,7 @@ impl<S: Clone + Send + Sync + 'static> Routes<S> {
         <L::Service as Service<Request>>::Response: IntoResponse + 'static,
         <L::Service as Service<Request>>::Future: Send + 'static,
     {
-        let shared = Arc::new(layer.clone());
-        Self {
-            router: self.router.route_layer(layer),
-            operations: self
-                .operations
-                .into_iter()
-                .map(|operation| Operation { doc: layered(operation.doc, Arc::clone(&shared)), ..operation })
-                .collect(),
-        }
+        Self { router: self.router.route_layer(layer.clone()), operations: self.operations.protected(layer) }
     }
 
     /// Adds a layer that changes nothing the documentation shows: axum's
@@ -302,18 +390,7 @@ impl<S: Clone + Send + Sync + 'static> Routes<S> {
     /// Gives the routes their state, as axum's `Router::with_state` does;
     /// the documentation reads its schemes from it.
     pub fn with_state<S2: 'static>(self, state: S) -> Routes<S2> {
-        Routes {
-            router: self.router.with_state(state.clone()),
-            operations: self
-                .operations
-                .into_iter()
-                .map(|operation| Operation {
-                    path: operation.path,
-                    method: operation.method,
-                    doc: stated(operation.doc, state.clone()),
-                })
-                .collect(),
-        }
+        Routes { router: self.router.with_state(state.clone()), operations: self.operations.stated(state) }
     }
 
     /// The axum router, without documentation.
@@ -331,12 +408,7 @@ impl Routes<()> {
     /// configurations have the same OpenAPI name: a client could not tell
     /// which one an operation needs. Give one of them its own `scheme_name`.
     pub fn split(self) -> Result<(Router, SecurityDocument), OpenApiError> {
-        let mut document = SecurityDocument::default();
-        for operation in &self.operations {
-            let mut cx = DocContext::new();
-            let requirements = (operation.doc)(&(), &mut cx);
-            document.add(OperationSecurity::new(operation.path.clone(), operation.method.clone(), requirements), cx)?;
-        }
+        let document = self.operations.document()?;
         Ok((self.router, document))
     }
 }

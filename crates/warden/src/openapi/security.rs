@@ -7,7 +7,7 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use super::{DescribeScheme, KeyLocation, SecuritySchemeObject};
-use crate::{Challenge, Scheme, permission::PermissionMeta};
+use crate::{AuthRejection, Challenge, Scheme, permission::PermissionMeta};
 
 /// One Security Requirement Object: every scheme it names, together (AND),
 /// each with the scopes it needs. The empty requirement (`{}`) lets a
@@ -238,6 +238,8 @@ pub struct DocContext {
     pub(crate) schemes: BTreeMap<String, SecuritySchemeObject>,
     pub(crate) conflicts: Vec<String>,
     pub(crate) answers: BTreeMap<u16, DocumentedAnswer>,
+    /// Schemes whose missing scopes are `403 insufficient_scope`.
+    pub(crate) scope_refusing: Vec<String>,
 }
 
 impl DocContext {
@@ -265,13 +267,43 @@ impl DocContext {
                 self.schemes.insert(name.clone(), object);
             }
         }
-        let missing = scheme.not_authenticated();
-        let description = missing.detail().unwrap_or("Not authenticated").to_owned();
-        self.answer(missing.status(), description, missing.challenges());
+        self.rejection(&scheme.not_authenticated());
         if !cookie {
             self.answer(StatusCode::BAD_REQUEST, "Malformed credentials", []);
         }
         SecurityRequirements::scheme(name)
+    }
+
+    /// Records that the operation can answer `rejection`: its status, its
+    /// `detail` and its challenges.
+    pub fn rejection(&mut self, rejection: &AuthRejection) {
+        let description = rejection.detail().unwrap_or("Refused").to_owned();
+        self.answer(rejection.status(), description, rejection.challenges());
+    }
+
+    /// Records that a token of the scheme named `name` lacking a scope the
+    /// operation needs is `403 insufficient_scope`, naming the scopes the
+    /// operation's requirements list for it.
+    pub fn insufficient_scope(&mut self, name: &str) {
+        if !self.scope_refusing.iter().any(|known| known == name) {
+            self.scope_refusing.push(name.to_owned());
+        }
+    }
+
+    /// The `403 insufficient_scope` answers of `requirements`' scoped
+    /// schemes, once they are final.
+    pub(crate) fn finish(&mut self, requirements: &SecurityRequirements) {
+        let mut refusals = Vec::new();
+        for requirement in requirements.alternatives() {
+            for (name, scopes) in requirement.schemes() {
+                if !scopes.is_empty() && self.scope_refusing.iter().any(|known| known == name) {
+                    refusals.push(AuthRejection::insufficient_scope(scopes.iter().map(String::as_str)));
+                }
+            }
+        }
+        for rejection in &refusals {
+            self.rejection(rejection);
+        }
     }
 
     /// Records `permission`'s refusal: its status and message.
