@@ -346,15 +346,15 @@ mod utoipa_axum_router {
     use utoipa::openapi::{InfoBuilder, OpenApiBuilder};
     use warden::{ApiKey, Auth, HttpBasic, RequireAuth, openapi::utoipa_axum::SecuredRouter};
 
-    pub mod users {
+    mod users {
         use warden::{Auth, HttpBasic};
 
         /// Who am I.
         #[utoipa::path(get, path = "/me", security(("handwritten" = [])))]
-        pub async fn me(Auth(_): Auth<HttpBasic>) {}
+        pub(crate) async fn me(Auth(_): Auth<HttpBasic>) {}
 
         #[utoipa::path(get, path = "/")]
-        pub async fn list() {}
+        pub(crate) async fn list() {}
     }
 
     #[utoipa::path(post, path = "/items", responses((status = 201, description = "Created")))]
