@@ -147,7 +147,7 @@ async fn the_d14_routes_do_differ_from_fastapi() {
 async fn a_protected_operation_documents_its_challenge() {
     let ours = served().await;
     let unauthorized = &ours["paths"]["/basic-realm"]["get"]["responses"]["401"];
-    assert_eq!(unauthorized["description"], "Not authenticated");
+    assert_eq!(unauthorized["description"], "Not authenticated; Malformed credentials");
     assert_eq!(
         unauthorized["headers"]["WWW-Authenticate"]["schema"]["examples"],
         json!([r#"Basic realm="test realm", charset="UTF-8""#])

@@ -54,8 +54,10 @@
 //!   verified-token cache), `jwks` (JWK sets fetched from a URL, OpenID
 //!   Connect discovery), `password` (argon2 hashing compatible with pwdlib),
 //!   `openapi` (each scheme's OpenAPI security scheme object, as FastAPI
-//!   publishes it, and its utoipa form; Swagger UI served from vendored
-//!   files).
+//!   publishes it; each operation's security requirements and error
+//!   answers, found in what protects it, as JSON or utoipa; Swagger UI
+//!   served from vendored files), `utoipa-axum` (utoipa-axum's router
+//!   documenting security too).
 //! * [`permission`] composes checks with `&`, `|` and `!`, with
 //!   fastapi-has-permissions' error rules; the
 //!   [guide](_documentation::permissions) walks through it.

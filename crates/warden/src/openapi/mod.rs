@@ -36,6 +36,68 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Operation security
+//!
+//! [`Routes`] is axum's `Router` that remembers, for each route added with
+//! [`get`], [`post`], [`put`], [`patch`], [`delete`] (and the other
+//! methods), what protects it:
+//!
+//! | what protects the operation | its `security` |
+//! | --- | --- |
+//! | `Auth<S>`, `Security<V, L>` (with `L`'s scopes) | `[{S: []}]` |
+//! | two of them | one object, `[{A: [], B: []}]`: both are required (D14) |
+//! | `Option<Auth<S>>`, `Result<Auth<S>, _>` | `[{S: []}, {}]`: optional (D14) |
+//! | [`protect`](Routes::protect) with `RequireAuth` | its scheme, with the handler's |
+//! | [`protect`](Routes::protect) with `DeclareScopes` | its scopes, before those inside |
+//! | `RequirePermission`, `Guard<P>` | every branch of the permission: `&` one object, `\|` alternatives, `HasScope`'s scopes, `IsAuthenticated`'s scheme |
+//! | `State`, `Json`, `Path`, `Query`, `HeaderMap`, … | nothing |
+//!
+//! Each operation also documents the answers its protection gives: the
+//! scheme's `401` with its `WWW-Authenticate` challenges (or the `403` of
+//! the legacy hook), `400` for malformed credentials (not for a cookie), a
+//! verifier's `invalid_token` and `insufficient_scope` (naming the
+//! operation's scopes), each permission's status and message.
+//!
+//! [`Routes::split`] gives the router and the [`SecurityDocument`], which
+//! writes itself into a JSON document ([`SecurityDocument::apply_to_json`],
+//! [`SecurityDocument::to_openapi_json`]) or a utoipa `OpenApi`
+//! ([`SecurityDocument::apply_to`]). Two different schemes under one name
+//! are an error then, when the app is built.
+//!
+//! ```
+//! use serde_json::json;
+//! use warden::{ApiKey, Auth, HttpBasic, RequireAuth, openapi::{Routes, get}};
+//!
+//! async fn me(Auth(_): Auth<HttpBasic>, _: Option<Auth<ApiKey>>) {}
+//!
+//! #[derive(Clone, axum::extract::FromRef)]
+//! struct Schemes { basic: HttpBasic, key: ApiKey }
+//!
+//! let schemes = Schemes { basic: HttpBasic::new("api")?, key: ApiKey::header("X-API-Key")? };
+//! // Another key configuration needs a name of its own: two under one name
+//! // are an error.
+//! let admin_key = ApiKey::header_builder("X-Admin")?.scheme_name("AdminKey").build()?;
+//! let admin = Routes::new().route("/stats", get(|| async {})).protect(RequireAuth::new(admin_key));
+//! let (_router, security) = Routes::new()
+//!     .route("/me", get(me))
+//!     .with_state(schemes)
+//!     .nest("/admin", admin)
+//!     .split()?;
+//! let document = security.to_openapi_json("api", "1");
+//! assert_eq!(
+//!     document["paths"]["/me"]["get"]["security"],
+//!     json!([{ "HTTPBasic": [], "APIKeyHeader": [] }, { "HTTPBasic": [] }])
+//! );
+//! assert_eq!(document["paths"]["/admin/stats"]["get"]["security"], json!([{ "AdminKey": [] }]));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Your own extractors implement [`DocumentSecurity`], your permissions
+//! [`DocumentPermission`]; an extractor of another crate that reads no
+//! credentials goes in [`Undocumented`]. With the `utoipa-axum` feature,
+//! `openapi::utoipa_axum::SecuredRouter` and `warden::routes!` do the same
+//! for utoipa-axum apps.
+//!
 //! # utoipa
 //!
 //! A [`SecuritySchemeObject`] converts into utoipa's

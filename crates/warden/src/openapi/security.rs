@@ -240,6 +240,11 @@ pub struct DocContext {
     pub(crate) answers: BTreeMap<u16, DocumentedAnswer>,
     /// Schemes whose missing scopes are `403 insufficient_scope`.
     pub(crate) scope_refusing: Vec<String>,
+    /// Each scheme's answer to missing credentials, documented once the
+    /// requirements show whether its absence can refuse a request.
+    pub(crate) missing: Vec<(String, AuthRejection)>,
+    /// Answers to malformed credentials that are not a `400`.
+    pub(crate) malformed: Vec<AuthRejection>,
 }
 
 impl DocContext {
@@ -249,13 +254,16 @@ impl DocContext {
     }
 
     /// Registers `scheme` under its OpenAPI name with the answers it gives
-    /// (its answer to missing credentials, with the challenge; `400` to
-    /// malformed ones, except for a cookie key) and returns the requirement
-    /// `[{name: []}]`.
+    /// (its answer to missing credentials, with the challenge, where their
+    /// absence can refuse the request, and to malformed Basic credentials;
+    /// `400` to repeated or malformed ones, except for a cookie key) and
+    /// returns the requirement `[{name: []}]`.
     pub fn scheme<Sc: Scheme + DescribeScheme>(&mut self, scheme: &Sc) -> SecurityRequirements {
         let name = scheme.openapi_name().to_owned();
         let object = scheme.security_scheme();
         let cookie = matches!(object, SecuritySchemeObject::ApiKey { location: KeyLocation::Cookie, .. });
+        let basic =
+            matches!(&object, SecuritySchemeObject::Http { scheme, .. } if scheme.eq_ignore_ascii_case("basic"));
         match self.schemes.get(&name) {
             Some(known) if *known != object => {
                 if !self.conflicts.contains(&name) {
@@ -267,9 +275,17 @@ impl DocContext {
                 self.schemes.insert(name.clone(), object);
             }
         }
-        self.rejection(&scheme.not_authenticated());
+        if basic {
+            // Malformed Basic credentials get the answer to missing ones,
+            // optional or not (D17).
+            self.malformed.push(scheme.not_authenticated().with_detail("Malformed credentials"));
+        }
+        if !self.missing.iter().any(|(known, _)| *known == name) {
+            self.missing.push((name.clone(), scheme.not_authenticated()));
+        }
         if !cookie {
-            self.answer(StatusCode::BAD_REQUEST, "Malformed credentials", []);
+            // Repeated credentials (D10), a malformed bearer token (D6).
+            self.answer(StatusCode::BAD_REQUEST, "Malformed or repeated credentials", []);
         }
         SecurityRequirements::scheme(name)
     }
@@ -290,9 +306,32 @@ impl DocContext {
         }
     }
 
-    /// The `403 insufficient_scope` answers of `requirements`' scoped
-    /// schemes, once they are final.
+    /// The answers that depend on the final `requirements`: a scheme's
+    /// answer to missing credentials when their absence can refuse the
+    /// request (the scheme is in every alternative, or no alternative lets
+    /// an anonymous request in and the scheme is in one that is not
+    /// another plus more), and `403 insufficient_scope` for scoped schemes.
     pub(crate) fn finish(&mut self, requirements: &SecurityRequirements) {
+        let alternatives = requirements.alternatives();
+        let anonymous_allowed = alternatives.iter().any(Requirement::is_empty);
+        let refusing: Vec<AuthRejection> = self
+            .missing
+            .iter()
+            .filter(|(name, _)| {
+                let in_every = alternatives.iter().all(|alternative| alternative.scopes_of(name).is_some());
+                let alone_enough = alternatives.iter().any(|alternative| {
+                    alternative.scopes_of(name).is_some()
+                        && !alternatives.iter().any(|smaller| {
+                            smaller != alternative && !smaller.is_empty() && smaller.is_within(alternative)
+                        })
+                });
+                in_every || (!anonymous_allowed && alone_enough)
+            })
+            .map(|(_, rejection)| rejection.clone())
+            .collect();
+        for rejection in refusing.iter().chain(std::mem::take(&mut self.malformed).iter()) {
+            self.rejection(rejection);
+        }
         let mut refusals = Vec::new();
         for requirement in requirements.alternatives() {
             for (name, scopes) in requirement.schemes() {
