@@ -769,7 +769,34 @@ mod tests {
         let app = open_blocking(dir.db(), None).await.app;
         testing::replay(&app, STEPS).await;
         let routes = [("POST", TOKEN_PATH), ("GET", USERS_ME), ("GET", USERS_ME_ITEMS), ("GET", STATUS)];
-        testing::assert_starlette_routing(&app, &routes).await;
+        testing::assert_starlette_routing_beside(&app, &routes, &[OPENAPI_PATH, DOCS_PATH]).await;
+    }
+
+    /// `/openapi.json` documents the password flow and each route's scopes
+    /// and answers; `/docs` is Swagger UI, pointed at it.
+    #[tokio::test]
+    async fn the_openapi_document_lists_each_routes_security_and_docs_serve_swagger_ui() {
+        let dir = TempDir::new();
+        let app = open_blocking(dir.db(), None).await.app;
+        let document = Req::get(OPENAPI_PATH).send(&app).await;
+        assert_eq!(document.status, 200);
+        let document = document.body;
+        let flow = &document["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"];
+        assert_eq!(flow["tokenUrl"], "token");
+        assert_eq!(flow["scopes"].as_object().map(|scopes| scopes.len()), Some(2));
+        let operation = |path: &str| document["paths"][path]["get"].clone();
+        assert_eq!(operation(USERS_ME)["security"], json!([{ "OAuth2PasswordBearer": ["me"] }]));
+        assert_eq!(operation(USERS_ME_ITEMS)["security"], json!([{ "OAuth2PasswordBearer": ["items", "me"] }]));
+        assert_eq!(operation(STATUS)["security"], json!([{ "OAuth2PasswordBearer": [] }]));
+        assert!(document["paths"][TOKEN_PATH]["post"].get("security").is_none());
+        assert_eq!(
+            operation(USERS_ME_ITEMS)["responses"]["403"]["headers"]["WWW-Authenticate"]["schema"]["examples"],
+            json!([r#"Bearer error="insufficient_scope", scope="items me""#])
+        );
+        assert!(operation(STATUS)["responses"].get("403").is_none(), "no scope, no insufficient_scope");
+        let docs = Req::get(DOCS_PATH).send_raw(&app).await;
+        assert_eq!(docs.status, 200);
+        assert!(docs.raw.contains("/openapi.json"));
     }
 
     /// `--secret` wins over the environment, which wins over the database;

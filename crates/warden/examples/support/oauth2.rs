@@ -514,8 +514,19 @@ pub(crate) mod testing {
             self
         }
 
-        /// Sends the request through `app`, once.
+        /// Sends the request through `app`, once; the body must be JSON or
+        /// empty.
         pub(crate) async fn send(&self, app: &Router) -> Answer {
+            let mut answer = self.send_raw(app).await;
+            if !answer.raw.is_empty() {
+                answer.body = serde_json::from_str(&answer.raw).unwrap();
+            }
+            answer
+        }
+
+        /// Sends the request through `app`, once, keeping the body as text
+        /// (`body` is `null`).
+        pub(crate) async fn send_raw(&self, app: &Router) -> Answer {
             let mut request = Request::builder().method(self.method.as_str()).uri(self.uri.as_str());
             for (name, value) in &self.headers {
                 request = request.header(name.as_str(), value.as_str());
@@ -530,8 +541,7 @@ pub(crate) mod testing {
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let bytes = response.into_body().collect().await.unwrap().to_bytes();
-            let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
-            Answer { status, headers, body, raw: String::from_utf8(bytes.to_vec()).unwrap() }
+            Answer { status, headers, body: Value::Null, raw: String::from_utf8(bytes.to_vec()).unwrap() }
         }
 
         /// Sends the request through `app` and follows `307` redirects to
@@ -650,8 +660,15 @@ pub(crate) mod testing {
     /// Checks Starlette's routing answers for `routes` (each served for
     /// `method`): the other spelling of each path is redirected with its
     /// query string, another method is `405` with `Allow`, an unknown path
-    /// is `404`.
+    /// is `404` (the documentation paths too, for a tutorial port, which
+    /// serves none).
     pub(crate) async fn assert_starlette_routing(app: &Router, routes: &[(&str, &str)]) {
+        assert_starlette_routing_beside(app, routes, &[]).await;
+    }
+
+    /// [`assert_starlette_routing`] for an app that also serves `documentation`
+    /// (`/docs`, `/openapi.json`), which are not checked as unknown.
+    pub(crate) async fn assert_starlette_routing_beside(app: &Router, routes: &[(&str, &str)], documentation: &[&str]) {
         for &(method, path) in routes {
             let other = if path.ends_with('/') { path.trim_end_matches('/').to_owned() } else { format!("{path}/") };
             for (uri, location) in [
@@ -705,6 +722,9 @@ pub(crate) mod testing {
             }
         }
         for unknown in ["/", "/nothing", "/nothing/", "/docs", "/openapi.json"] {
+            if documentation.contains(&unknown) {
+                continue;
+            }
             let answer = Req::get(unknown).send(app).await;
             assert_eq!(answer.status, 404, "{unknown}");
             assert_eq!(answer.header("content-type"), Some("application/json"));
