@@ -5,7 +5,7 @@
 //! [`Verifier`]: it answers `401` with the route's own challenge
 //! (`Bearer scope="…"`) for an invalid token, an unknown user or a missing
 //! scope (POLICY D20: application errors are passed through). Each route
-//! declares its scopes as the [`ScopeList`](warden::scopes::ScopeList) of
+//! declares its scopes as the [`ScopeList`] of
 //! its [`Security`] extractor, or on the route with [`DeclareScopes`].
 
 use axum::{

@@ -11,6 +11,8 @@
 //! | `GET /users/me/` | a token with the scope `me`, an active user | the user |
 //! | `GET /users/me/items/` | the scopes `items` and `me`, an active user | the user's items |
 //! | `GET /status/` | any valid token | `{"status":"ok"}` |
+//! | `GET /whoami/` | HTTP Basic: a user's name and password | the user |
+//! | `GET /metrics/` | the operator's API key in `X-API-Key` | `{"users": n, "active_users": m}` |
 //!
 //! What makes it a service rather than a tutorial:
 //!
@@ -39,12 +41,21 @@
 //!   password is RFC 6749's `400 {"error":"invalid_grant", …}` like the
 //!   form's own errors; the token response carries `expires_in` and RFC 6749's
 //!   `Cache-Control: no-store`.
+//! * **Other schemes beside OAuth2**: `/whoami/` takes the same users and
+//!   passwords over HTTP Basic (realm `warden demo`), checked with argon2
+//!   like a login; `/metrics/` takes the operator's API key in the
+//!   `X-API-Key` header, compared in constant time: `--api-key`, else the
+//!   environment variable `WARDEN_DEMO_API_KEY`, else a random key made on
+//!   the first run and kept in the database (read it with
+//!   `sqlite3 warden-demo.sqlite3 "SELECT value FROM settings WHERE name = 'api_key'"`;
+//!   the service never prints it).
 //! * **Interactive documentation**: `GET /openapi.json` is the OpenAPI
 //!   document warden builds from the routes (the password flow with its
 //!   scopes; `me` on `/users/me/`, `items` and `me` on `/users/me/items/`;
-//!   the `401`, `403` and `400` answers with their challenges), and
-//!   `GET /docs` is Swagger UI, whose "Authorize" button logs in through
-//!   `/token` with the password flow.
+//!   Basic and the API key; the `401`, `403` and `400` answers with their
+//!   challenges), and `GET /docs` is Swagger UI, whose "Authorize" button
+//!   logs in through `/token` with the password flow, or takes Basic
+//!   credentials or the API key.
 //!
 //! Run with
 //! `cargo run -p warden --features jwt,password,openapi --example service -- --port 8000 --db warden-demo.sqlite3`
@@ -73,6 +84,12 @@
 //!     # 401, WWW-Authenticate: Bearer error="invalid_token", error_description="the token is malformed", {"detail":"Invalid token"}
 //! curl -i 'http://127.0.0.1:8000/status/'
 //!     # 401, WWW-Authenticate: Bearer, {"detail":"Not authenticated"}
+//! curl -i -H 'Authorization: Basic am9obmRvZTpzZWNyZXQ=' 'http://127.0.0.1:8000/whoami/'
+//!     # 200, {"username":"johndoe","email":"johndoe@example.com","full_name":"John Doe","disabled":false}
+//! curl -i -H 'Authorization: Basic am9obmRvZTp3cm9uZw==' 'http://127.0.0.1:8000/whoami/'
+//!     # 401, WWW-Authenticate: Basic realm="warden demo", charset="UTF-8", {"detail":"Incorrect username or password"}
+//! curl -i 'http://127.0.0.1:8000/metrics/'
+//!     # 401, WWW-Authenticate: APIKey, {"detail":"Not authenticated"}
 //! ```
 //!
 //! Like a FastAPI app, it redirects `/users/me` to `/users/me/` (`307`),
@@ -108,11 +125,14 @@ use serde_json::{Value, json};
 use support::{
     jwt::unix_now,
     oauth2::{self, Call, Login, Step, TOKEN_PATH},
-    users::{ALICE_ME, INACTIVE, JOHNDOE_ITEMS, JOHNDOE_JSON, JOHNDOE_ME, JOHNDOE_ME_ITEMS, inactive_user, own_items},
+    users::{
+        ALICE_ME, INACTIVE, INCORRECT, JOHNDOE_ITEMS, JOHNDOE_JSON, JOHNDOE_ME, JOHNDOE_ME_ITEMS, inactive_user,
+        own_items,
+    },
 };
 use warden::{
-    AuthErrorKind, AuthRejection, BearerToken, OAuth2PasswordBearer, OAuth2PasswordRequestForm, Security,
-    TokenResponse,
+    ApiKey, Auth, AuthErrorKind, AuthRejection, BearerToken, HttpBasic, OAuth2PasswordBearer,
+    OAuth2PasswordRequestForm, Secret, Security, TokenResponse,
     form::TokenFormRejection,
     jwt::{Algorithm, DecodingKey, EncodingKey, Header, JwtVerifier, encode},
     openapi::{DocContext, DocumentSecurity, Routes, SecurityRequirements, SwaggerUi},
@@ -130,6 +150,15 @@ const DEFAULT_DB: &str = "warden-demo.sqlite3";
 /// The environment variable that gives the JWT secret.
 const SECRET_ENV: &str = "WARDEN_DEMO_SECRET";
 
+/// The environment variable that gives the operator's API key.
+const API_KEY_ENV: &str = "WARDEN_DEMO_API_KEY";
+
+/// The shortest API key accepted.
+const MIN_API_KEY_LEN: usize = 16;
+
+/// The realm of `/whoami/`.
+const BASIC_REALM: &str = "warden demo";
+
 /// The shortest secret accepted: RFC 7518 §3.2 asks HS256 keys for 256 bits.
 const MIN_SECRET_LEN: usize = 32;
 
@@ -140,12 +169,14 @@ const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 60);
 const USERS_ME: &str = "/users/me/";
 const USERS_ME_ITEMS: &str = "/users/me/items/";
 const STATUS: &str = "/status/";
+const WHOAMI: &str = "/whoami/";
+const METRICS: &str = "/metrics/";
 /// The OpenAPI document and Swagger UI, as FastAPI serves them.
 const OPENAPI_PATH: &str = "/openapi.json";
 const DOCS_PATH: &str = "/docs";
 
 /// Every route's path, for the slash redirects.
-const ROUTES: &[&str] = &[TOKEN_PATH, USERS_ME, USERS_ME_ITEMS, STATUS, OPENAPI_PATH, DOCS_PATH];
+const ROUTES: &[&str] = &[TOKEN_PATH, USERS_ME, USERS_ME_ITEMS, STATUS, WHOAMI, METRICS, OPENAPI_PATH, DOCS_PATH];
 
 warden::scopes! {
     /// What the active-user check asks for.
@@ -213,6 +244,9 @@ impl Db {
             transaction.pragma_update(None, "user_version", 1)?;
             transaction.commit()?;
         }
+        // The API key came with version 2 of the demo: added to older databases too.
+        connection
+            .execute("INSERT OR IGNORE INTO settings (name, value) VALUES ('api_key', ?1)", [random_secret()?])?;
         Ok((Self(Arc::new(Mutex::new(connection))), created))
     }
 
@@ -233,6 +267,18 @@ impl Db {
     /// The JWT secret stored on the first run. Blocking.
     fn stored_secret(connection: &Connection) -> rusqlite::Result<String> {
         connection.query_row("SELECT value FROM settings WHERE name = 'jwt_secret'", [], |row| row.get(0))
+    }
+
+    /// The API key stored on the first run. Blocking.
+    fn stored_api_key(connection: &Connection) -> rusqlite::Result<String> {
+        connection.query_row("SELECT value FROM settings WHERE name = 'api_key'", [], |row| row.get(0))
+    }
+
+    /// How many users there are, and how many of them are active. Blocking.
+    fn user_counts(connection: &Connection) -> rusqlite::Result<(i64, i64)> {
+        connection.query_row("SELECT COUNT(*), COUNT(*) FILTER (WHERE disabled = 0) FROM users", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
     }
 
     /// The user `username`, if any. Blocking.
@@ -287,6 +333,19 @@ fn choose_secret(
         return Err(format!("the JWT secret must have at least {MIN_SECRET_LEN} bytes (try `openssl rand -hex 32`)"));
     }
     Ok((secret, source))
+}
+
+/// The API key `/metrics/` accepts: `--api-key`, else the environment's,
+/// else the stored one. A given key must have at least [`MIN_API_KEY_LEN`]
+/// visible ASCII characters, which a header carries unchanged.
+fn choose_api_key(flag: Option<String>, environment: Option<String>, stored: String) -> Result<Secret, String> {
+    let Some(key) = flag.or(environment) else { return Ok(Secret::from(stored)) };
+    if key.len() < MIN_API_KEY_LEN || !key.bytes().all(|byte| byte.is_ascii_graphic()) {
+        return Err(format!(
+            "the API key must have at least {MIN_API_KEY_LEN} visible ASCII characters (try `openssl rand -hex 32`)"
+        ));
+    }
+    Ok(Secret::from(key))
 }
 
 /// The claims of an access token.
@@ -371,17 +430,14 @@ impl FromRequestParts<Service> for ActiveUser {
 }
 
 /// The router state.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRef)]
 struct Service {
     current_user: CurrentUser,
     db: Db,
     key: EncodingKey,
-}
-
-impl FromRef<Service> for CurrentUser {
-    fn from_ref(service: &Service) -> Self {
-        service.current_user.clone()
-    }
+    basic: HttpBasic,
+    api_key: ApiKey,
+    operator_key: Arc<Secret>,
 }
 
 /// What [`open`] found.
@@ -393,26 +449,50 @@ struct Opened {
     secret: SecretSource,
 }
 
+/// Where the secrets come from: a command-line flag or the environment,
+/// else the database.
+#[derive(Debug, Clone, Default)]
+struct Given {
+    secret_flag: Option<String>,
+    secret_environment: Option<String>,
+    api_key_flag: Option<String>,
+    api_key_environment: Option<String>,
+}
+
 /// Opens (or creates) the database at `path` and builds the service, signing
-/// with the secret [`choose_secret`] picks. Blocking.
-fn open(path: &Path, secret_flag: Option<String>, secret_environment: Option<String>) -> Result<Opened, AnyError> {
+/// with the secret [`choose_secret`] picks and taking the API key
+/// [`choose_api_key`] picks. Blocking.
+fn open(path: &Path, given: Given) -> Result<Opened, AnyError> {
     let (db, created) =
         Db::open(path).map_err(|error| format!("cannot open the database {}: {error}", path.display()))?;
-    let stored = Db::stored_secret(&db.0.lock().unwrap_or_else(PoisonError::into_inner))?;
-    let (secret, source) = choose_secret(secret_flag, secret_environment, stored)?;
+    let (stored, stored_key) = {
+        let connection = db.0.lock().unwrap_or_else(PoisonError::into_inner);
+        (Db::stored_secret(&connection)?, Db::stored_api_key(&connection)?)
+    };
+    let (secret, source) = choose_secret(given.secret_flag, given.secret_environment, stored)?;
+    let operator_key = Arc::new(choose_api_key(given.api_key_flag, given.api_key_environment, stored_key)?);
     let scheme = OAuth2PasswordBearer::builder("token")
         .scope("me", "Read information about the current user.")
         .scope("items", "Read items.")
         .build()?;
     let verifier = JwtVerifier::builder(DecodingKey::from_secret(secret.as_bytes())?, [Algorithm::Hs256]).build()?;
     let current_user = CurrentUser { jwt: JwtBearer::new(scheme, verifier), db: db.clone() };
-    let service = Service { current_user, db, key: EncodingKey::from_secret(secret.as_bytes())? };
+    let service = Service {
+        current_user,
+        db,
+        key: EncodingKey::from_secret(secret.as_bytes())?,
+        basic: HttpBasic::new(BASIC_REALM)?,
+        api_key: ApiKey::header("X-API-Key")?,
+        operator_key,
+    };
     let (router, security) = Routes::new()
         .route(TOKEN_PATH, oauth2::documented_post(login))
         .route(USERS_ME, oauth2::documented_get(read_users_me))
         // The route's `items`, outside the active-user check's `me`.
         .route(USERS_ME_ITEMS, oauth2::documented_get(read_own_items).protect(DeclareScopes::new(["items"])?))
         .route(STATUS, oauth2::documented_get(read_system_status))
+        .route(WHOAMI, oauth2::documented_get(whoami))
+        .route(METRICS, oauth2::documented_get(metrics))
         .with_state(service)
         .split()?;
     let document = Arc::new(security.to_openapi_json("warden demo service", env!("CARGO_PKG_VERSION")));
@@ -471,6 +551,44 @@ async fn read_system_status(_user: Security<CurrentUser>) -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
+/// `GET /whoami/`: the user of HTTP Basic credentials, the same name and
+/// password as a login, checked the same way (argon2, a dummy hash for an
+/// unknown user).
+async fn whoami(
+    State(service): State<Service>,
+    Auth(credentials): Auth<HttpBasic>,
+) -> Result<Json<User>, AuthRejection> {
+    let username = credentials.username().to_owned();
+    let found = service.db.run(move |connection| Db::user(connection, &username)).await.map_err(|error| {
+        eprintln!("{NAME}: reading a user: {error}");
+        internal_error()
+    })?;
+    let checked = tokio::task::spawn_blocking(move || {
+        let valid =
+            verify_password_or_dummy(credentials.password(), found.as_ref().map(|row| row.hashed_password.as_str()));
+        found.filter(|_| valid)
+    })
+    .await
+    .map_err(|_| internal_error())?;
+    match checked {
+        Some(row) if row.user.disabled => Err(inactive_user()),
+        Some(row) => Ok(Json(row.user)),
+        None => Err(service.basic.invalid_credentials("Incorrect username or password")),
+    }
+}
+
+/// `GET /metrics/`: how many users there are, for the operator's API key.
+async fn metrics(State(service): State<Service>, Auth(key): Auth<ApiKey>) -> Result<Json<Value>, AuthRejection> {
+    if !key.ct_eq(service.operator_key.expose()) {
+        return Err(service.api_key.invalid_credentials("Invalid API key"));
+    }
+    let (users, active) = service.db.run(Db::user_counts).await.map_err(|error| {
+        eprintln!("{NAME}: counting users: {error}");
+        internal_error()
+    })?;
+    Ok(Json(json!({ "users": users, "active_users": active })))
+}
+
 /// The requests printed on startup.
 const STEPS: &[Step] = &[
     Step::Call(Call::post(
@@ -509,19 +627,30 @@ const STEPS: &[Step] = &[
         r#"{"detail":"Invalid token"}"#,
     )),
     Step::Call(Call::get(STATUS, &[], 401, Some("Bearer"), support::NOT_AUTHENTICATED)),
+    Step::Call(Call::get(WHOAMI, &[("Authorization", "Basic am9obmRvZTpzZWNyZXQ=")], 200, None, JOHNDOE_JSON)),
+    Step::Call(Call::get(
+        WHOAMI,
+        &[("Authorization", "Basic am9obmRvZTp3cm9uZw==")],
+        401,
+        Some(r#"Basic realm="warden demo", charset="UTF-8""#),
+        INCORRECT,
+    )),
+    Step::Call(Call::get(METRICS, &[], 401, Some("APIKey"), support::NOT_AUTHENTICATED)),
 ];
 
-/// The command line: `--port N`, `--db PATH`, `--secret S`.
+/// The command line: `--port N`, `--db PATH`, `--secret S`, `--api-key K`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Options {
     port: u16,
     db: PathBuf,
     secret: Option<String>,
+    api_key: Option<String>,
 }
 
 /// Parses the command line; `Ok(None)` for `--help`.
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
-    let mut options = Options { port: support::DEFAULT_PORT, db: PathBuf::from(DEFAULT_DB), secret: None };
+    let mut options =
+        Options { port: support::DEFAULT_PORT, db: PathBuf::from(DEFAULT_DB), secret: None, api_key: None };
     while let Some(arg) = args.next() {
         if arg == "--help" || arg == "-h" {
             return Ok(None);
@@ -530,7 +659,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
             Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
             None => (arg, None),
         };
-        if !["--port", "--db", "--secret"].contains(&name.as_str()) {
+        if !["--port", "--db", "--secret", "--api-key"].contains(&name.as_str()) {
             return Err(format!("unknown argument {name:?}"));
         }
         let value = match inline {
@@ -540,6 +669,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         match name.as_str() {
             "--port" => options.port = value.parse().map_err(|_| format!("invalid port {value:?}"))?,
             "--db" => options.db = PathBuf::from(value),
+            "--api-key" => options.api_key = Some(value),
             _ => options.secret = Some(value),
         }
     }
@@ -547,8 +677,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
 }
 
 /// The usage line.
-const USAGE: &str = "usage: service [--port N] [--db PATH] [--secret S]   (defaults: 8000, warden-demo.sqlite3; \
-                     the secret also comes from WARDEN_DEMO_SECRET, else from the database)";
+const USAGE: &str = "usage: service [--port N] [--db PATH] [--secret S] [--api-key K]   (defaults: 8000, \
+                     warden-demo.sqlite3; the secret also comes from WARDEN_DEMO_SECRET and the API key from \
+                     WARDEN_DEMO_API_KEY, else both from the database)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -563,10 +694,22 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let environment = std::env::var(SECRET_ENV).ok();
+    let api_key_source = if options.api_key.is_some() {
+        "--api-key"
+    } else if std::env::var_os(API_KEY_ENV).is_some() {
+        API_KEY_ENV
+    } else {
+        "the database (settings.api_key)"
+    };
+    let given = Given {
+        secret_flag: options.secret,
+        secret_environment: std::env::var(SECRET_ENV).ok(),
+        api_key_flag: options.api_key,
+        api_key_environment: std::env::var(API_KEY_ENV).ok(),
+    };
     let path = options.db.clone();
     // SQLite and argon2 (the first run hashes two passwords) block.
-    let opened = match tokio::task::spawn_blocking(move || open(&path, options.secret, environment)).await {
+    let opened = match tokio::task::spawn_blocking(move || open(&path, given)).await {
         Ok(Ok(opened)) => opened,
         Ok(Err(error)) => {
             eprintln!("{NAME}: {error}");
@@ -588,7 +731,7 @@ async fn main() -> ExitCode {
         SecretSource::Environment => SECRET_ENV,
         SecretSource::Database => "the database",
     };
-    println!("{NAME}: signing tokens with the secret from {secret}");
+    println!("{NAME}: signing tokens with the secret from {secret}; {METRICS} takes the API key from {api_key_source}");
     support::serve_on(NAME, options.port, opened.app, USERS_ME, |base| oauth2::listing(STEPS, base)).await
 }
 
@@ -634,7 +777,8 @@ mod tests {
     }
 
     async fn open_blocking(path: PathBuf, flag: Option<String>) -> Opened {
-        tokio::task::spawn_blocking(move || open(&path, flag, None)).await.unwrap().unwrap()
+        let given = Given { secret_flag: flag, ..Given::default() };
+        tokio::task::spawn_blocking(move || open(&path, given)).await.unwrap().unwrap()
     }
 
     /// A token signed with `secret`, as `/token` signs them.
@@ -768,7 +912,14 @@ mod tests {
         let dir = TempDir::new();
         let app = open_blocking(dir.db(), None).await.app;
         testing::replay(&app, STEPS).await;
-        let routes = [("POST", TOKEN_PATH), ("GET", USERS_ME), ("GET", USERS_ME_ITEMS), ("GET", STATUS)];
+        let routes = [
+            ("POST", TOKEN_PATH),
+            ("GET", USERS_ME),
+            ("GET", USERS_ME_ITEMS),
+            ("GET", STATUS),
+            ("GET", WHOAMI),
+            ("GET", METRICS),
+        ];
         testing::assert_starlette_routing_beside(&app, &routes, &[OPENAPI_PATH, DOCS_PATH]).await;
     }
 
@@ -789,6 +940,12 @@ mod tests {
         assert_eq!(operation(USERS_ME_ITEMS)["security"], json!([{ "OAuth2PasswordBearer": ["items", "me"] }]));
         assert_eq!(operation(STATUS)["security"], json!([{ "OAuth2PasswordBearer": [] }]));
         assert!(document["paths"][TOKEN_PATH]["post"].get("security").is_none());
+        assert_eq!(operation(WHOAMI)["security"], json!([{ "HTTPBasic": [] }]));
+        assert_eq!(operation(METRICS)["security"], json!([{ "APIKeyHeader": [] }]));
+        assert_eq!(
+            document["components"]["securitySchemes"]["APIKeyHeader"],
+            json!({ "type": "apiKey", "in": "header", "name": "X-API-Key" })
+        );
         assert_eq!(
             operation(USERS_ME_ITEMS)["responses"]["403"]["headers"]["WWW-Authenticate"]["schema"]["examples"],
             json!([r#"Bearer error="insufficient_scope", scope="items me""#])
@@ -817,17 +974,69 @@ mod tests {
         assert!(choose_secret(Some("short".to_owned()), None, stored.clone()).is_err());
         assert!(choose_secret(None, Some("short".to_owned()), stored).is_err());
         assert_eq!(random_secret().unwrap().len(), 64);
+        let key = |flag: Option<&str>, environment: Option<&str>| {
+            choose_api_key(flag.map(str::to_owned), environment.map(str::to_owned), "stored-key-stored-key".to_owned())
+                .map(|key| key.expose().to_owned())
+        };
+        assert_eq!(key(None, None), Ok("stored-key-stored-key".to_owned()));
+        assert_eq!(key(Some("flag-key-0123456789"), Some("env-key-0123456789")), Ok("flag-key-0123456789".to_owned()));
+        assert_eq!(key(None, Some("env-key-0123456789")), Ok("env-key-0123456789".to_owned()));
+        assert!(key(Some("short"), None).is_err());
+        assert!(key(Some("sixteen chars but a space"), None).is_err());
         assert_ne!(random_secret().unwrap(), random_secret().unwrap());
+    }
+
+    /// `/whoami/` takes a login's name and password over Basic; `/metrics/`
+    /// the operator's key, given or stored on the first run.
+    #[tokio::test]
+    async fn basic_credentials_and_the_api_key() {
+        let dir = TempDir::new();
+        let given = Given { api_key_flag: Some("operator-key-0123456789".to_owned()), ..Given::default() };
+        let path = dir.db();
+        let app = tokio::task::spawn_blocking(move || open(&path, given)).await.unwrap().unwrap().app;
+        let basic = |user: &str, password: &str| {
+            use base64::Engine;
+            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
+        };
+        let answer = Req::get(WHOAMI).header("authorization", &basic("johndoe", "secret")).send(&app).await;
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.body["username"], "johndoe");
+        let answer = Req::get(WHOAMI).header("authorization", &basic("nobody", "secret")).send(&app).await;
+        let realm = r#"Basic realm="warden demo", charset="UTF-8""#;
+        assert_detail(&answer, 401, Some(realm), "Incorrect username or password");
+        let answer = Req::get(WHOAMI).header("authorization", &basic("alice", "secretalice")).send(&app).await;
+        assert_detail(&answer, 400, None, "Inactive user");
+
+        let answer = Req::get(METRICS).header("x-api-key", "operator-key-0123456789").send(&app).await;
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.body, json!({ "users": 2, "active_users": 1 }));
+        let answer = Req::get(METRICS).header("x-api-key", "operator-key-012345678").send(&app).await;
+        assert_detail(&answer, 401, Some("APIKey"), "Invalid API key");
+
+        // Without a given key, the one stored on the first run.
+        let stored = {
+            let connection = Connection::open(dir.db()).unwrap();
+            Db::stored_api_key(&connection).unwrap()
+        };
+        assert_eq!(stored.len(), 64);
+        let app = open_blocking(dir.db(), None).await.app;
+        let answer = Req::get(METRICS).header("x-api-key", &stored).send(&app).await;
+        assert_eq!(answer.status, 200);
     }
 
     #[test]
     fn arguments_are_parsed_by_hand() {
         let parse = |args: &[&str]| parse_args(args.iter().map(|arg| (*arg).to_owned()));
-        let defaults = Options { port: 8000, db: PathBuf::from("warden-demo.sqlite3"), secret: None };
+        let defaults = Options { port: 8000, db: PathBuf::from("warden-demo.sqlite3"), secret: None, api_key: None };
         assert_eq!(parse(&[]), Ok(Some(defaults.clone())));
         assert_eq!(
-            parse(&["--port", "18200", "--db=/tmp/x.db", "--secret", "s"]),
-            Ok(Some(Options { port: 18200, db: PathBuf::from("/tmp/x.db"), secret: Some("s".to_owned()) }))
+            parse(&["--port", "18200", "--db=/tmp/x.db", "--secret", "s", "--api-key", "k"]),
+            Ok(Some(Options {
+                port: 18200,
+                db: PathBuf::from("/tmp/x.db"),
+                secret: Some("s".to_owned()),
+                api_key: Some("k".to_owned()),
+            }))
         );
         assert_eq!(parse(&["--help"]), Ok(None));
         assert!(parse(&["--db"]).is_err());

@@ -133,7 +133,7 @@ pub trait Verifier: Clone + Send + Sync + 'static {
     /// `403 insufficient_scope` for one that lacks a scope the route needs.
     /// The OpenAPI documentation (feature `openapi`) lists those answers
     /// for the routes that use this verifier. False unless the verifier
-    /// says so; [`JwtBearer`](crate::verify::JwtBearer) does, and a
+    /// says so; `JwtBearer` (feature `jwt`) does, and a
     /// verifier that wraps one answers what it answers.
     fn answers_rfc6750(&self) -> bool {
         false
