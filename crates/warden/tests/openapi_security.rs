@@ -418,3 +418,18 @@ mod utoipa_axum_router {
         );
     }
 }
+
+#[test]
+fn the_token_form_documents_its_request_body_and_no_security() {
+    async fn token(_: warden::OAuth2PasswordRequestForm) {}
+    async fn strict(_: warden::OAuth2PasswordRequestFormStrict) {}
+    let doc = document(Routes::new().route("/token", post(token)).route("/strict", post(strict)));
+    let body = &doc["paths"]["/token"]["post"]["requestBody"];
+    assert_eq!(body["required"], true);
+    let schema = &body["content"]["application/x-www-form-urlencoded"]["schema"];
+    assert_eq!(schema["required"], json!(["username", "password"]));
+    assert_eq!(schema["properties"]["password"]["format"], "password");
+    assert!(doc["paths"]["/token"]["post"].get("security").is_none());
+    let strict = &doc["paths"]["/strict"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"];
+    assert_eq!(strict["schema"]["required"], json!(["grant_type", "username", "password"]));
+}

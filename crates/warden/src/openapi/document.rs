@@ -58,19 +58,20 @@ impl From<UnsupportedByUtoipa> for OpenApiError {
     }
 }
 
-/// One operation's security: its requirements and the error answers its
-/// protection can give, by status.
+/// One operation's security: its requirements, the error answers its
+/// protection can give, by status, and the token form's request body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationSecurity {
     path: String,
     method: Method,
     requirements: SecurityRequirements,
     answers: BTreeMap<u16, DocumentedAnswer>,
+    request_body: Option<(String, Value)>,
 }
 
 impl OperationSecurity {
     pub(crate) fn new(path: String, method: Method, requirements: SecurityRequirements) -> Self {
-        Self { path, method, requirements, answers: BTreeMap::new() }
+        Self { path, method, requirements, answers: BTreeMap::new(), request_body: None }
     }
 
     /// The path, as axum routes it (`/items/{id}`, OpenAPI's form too).
@@ -96,6 +97,11 @@ impl OperationSecurity {
     /// Writes the `security` and the error responses into `operation`, an
     /// Operation Object; responses it already documents are kept.
     fn apply(&self, operation: &mut Map<String, Value>) {
+        if let Some((media_type, schema)) = &self.request_body {
+            operation.entry("requestBody").or_insert_with(
+                || json!({ "required": true, "content": { media_type.as_str(): { "schema": schema } } }),
+            );
+        }
         if !self.requirements.is_anonymous() {
             operation.insert("security".to_owned(), self.requirements.to_json());
         }
@@ -157,6 +163,7 @@ impl SecurityDocument {
             }
         }
         operation.answers = cx.answers;
+        operation.request_body = cx.request_body;
         self.operations.push(operation);
         Ok(())
     }

@@ -105,10 +105,46 @@ macro_rules! no_security {
     )+};
 }
 
+/// The token form: no credentials, and its request body, as FastAPI
+/// documents `OAuth2PasswordRequestForm` (`grant_type` required in the
+/// strict form).
+fn token_form(cx: &mut DocContext, strict: bool) -> SecurityRequirements {
+    let mut required = vec!["username", "password"];
+    if strict {
+        required.insert(0, "grant_type");
+    }
+    cx.request_body(
+        "application/x-www-form-urlencoded",
+        serde_json::json!({
+            "type": "object",
+            "properties": {
+                "grant_type": { "type": "string", "pattern": "^password$", "title": "Grant Type" },
+                "username": { "type": "string", "title": "Username" },
+                "password": { "type": "string", "format": "password", "title": "Password" },
+                "scope": { "type": "string", "title": "Scope", "default": "" },
+                "client_id": { "type": "string", "title": "Client Id" },
+                "client_secret": { "type": "string", "format": "password", "title": "Client Secret" },
+            },
+            "required": required,
+        }),
+    );
+    SecurityRequirements::anonymous()
+}
+
+impl<S> DocumentSecurity<S> for OAuth2PasswordRequestForm {
+    fn document(_: &S, cx: &mut DocContext) -> SecurityRequirements {
+        token_form(cx, false)
+    }
+}
+
+impl<S> DocumentSecurity<S> for OAuth2PasswordRequestFormStrict {
+    fn document(_: &S, cx: &mut DocContext) -> SecurityRequirements {
+        token_form(cx, true)
+    }
+}
+
 no_security! {
     SecurityScopes;
-    OAuth2PasswordRequestForm;
-    OAuth2PasswordRequestFormStrict;
     State<T>, T;
     Extension<T>, T;
     Path<T>, T;

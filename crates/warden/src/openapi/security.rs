@@ -245,6 +245,8 @@ pub struct DocContext {
     pub(crate) missing: Vec<(String, AuthRejection)>,
     /// Answers to malformed credentials that are not a `400`.
     pub(crate) malformed: Vec<AuthRejection>,
+    /// The request body an extractor reads, by media type, with its schema.
+    pub(crate) request_body: Option<(String, serde_json::Value)>,
 }
 
 impl DocContext {
@@ -342,6 +344,14 @@ impl DocContext {
         }
         for rejection in &refusals {
             self.rejection(rejection);
+        }
+    }
+
+    /// Records the request body the operation reads: `schema` (a JSON
+    /// Schema) in `media_type`. The first extractor to record one wins.
+    pub fn request_body(&mut self, media_type: &str, schema: serde_json::Value) {
+        if self.request_body.is_none() {
+            self.request_body = Some((media_type.to_owned(), schema));
         }
     }
 
