@@ -2,6 +2,9 @@
 # The browser test: builds the demo service (examples/service.rs), serves it
 # on a free port with a new database, drives its Swagger UI in headless
 # Chromium (swagger-ui.mjs) and exits with the script's status.
+# Each run makes a random API key for /metrics/: the service and the script
+# get it in the environment (WARDEN_DEMO_API_KEY, WARDEN_API_KEY), out of
+# `ps`; neither prints it.
 #
 # Needs /usr/bin/chromium (or $CHROMIUM), node, and `npm ci` run in this folder.
 # Honours CARGO_TARGET_DIR (default: target).
@@ -37,9 +40,20 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# A throwaway API key for /metrics/: 32 hex digits (the service wants at
+# least 16 visible ASCII characters). Never echoed: the service doesn't print
+# it, swagger-ui.mjs reads it from its environment and hides it in the
+# screenshot, and the service's log is shown with it redacted.
+api_key="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+if ! [[ "$api_key" =~ ^[0-9a-f]{32}$ ]]; then
+  echo "run.sh: could not make an API key from /dev/urandom" >&2
+  exit 1
+fi
+show_log() { sed "s/$api_key/[API key]/g" "$work/server.log" >&2; }
+
 # Port 0: the kernel picks a free port, and the service prints the one it got
 # once it is listening ("service: listening on http://127.0.0.1:PORT/...").
-"$service" --port 0 --db "$work/demo.sqlite3" >"$work/server.log" 2>&1 &
+WARDEN_DEMO_API_KEY="$api_key" "$service" --port 0 --db "$work/demo.sqlite3" >"$work/server.log" 2>&1 &
 server_pid=$!
 base=""
 for _ in $(seq 1 300); do # up to 30 s
@@ -47,29 +61,29 @@ for _ in $(seq 1 300); do # up to 30 s
   [ -n "$base" ] && break
   if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "run.sh: the service exited before listening:" >&2
-    cat "$work/server.log" >&2
+    show_log
     exit 1
   fi
   sleep 0.1
 done
 if [ -z "$base" ]; then
   echo "run.sh: the service did not report its port within 30 s:" >&2
-  cat "$work/server.log" >&2
+  show_log
   exit 1
 fi
 port="${base##*:}"
 # It binds before printing; make sure the port really answers.
 if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
   echo "run.sh: nothing listens on 127.0.0.1:$port" >&2
-  cat "$work/server.log" >&2
+  show_log
   exit 1
 fi
-echo "run.sh: the demo service listens on $base (database $work/demo.sqlite3)"
+echo "run.sh: the demo service listens on $base (database $work/demo.sqlite3, a new random API key)"
 
 status=0
-CHROMIUM="$chromium" node "$here/swagger-ui.mjs" "$base" "$@" || status=$?
+WARDEN_API_KEY="$api_key" CHROMIUM="$chromium" node "$here/swagger-ui.mjs" "$base" "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "run.sh: the browser test failed ($status); the service's log:" >&2
-  cat "$work/server.log" >&2
+  show_log
 fi
 exit "$status"
