@@ -191,6 +191,7 @@ impl<S: 'static> Operations<S> {
 
     /// Documents `method path` with the requirements of the handler
     /// argument list `T`.
+    #[cfg(feature = "utoipa-axum")]
     pub(crate) fn push_handler<T: DocumentHandlerArgs<S> + 'static>(&mut self, path: String, method: Method) {
         self.0.push(Operation { path, method, doc: handler_doc::<T, S>() });
     }
