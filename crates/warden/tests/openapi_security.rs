@@ -67,6 +67,11 @@ fn optional_credentials_add_the_empty_requirement() {
     async fn handled(_: Result<Auth<HttpBearer>, AuthRejection>) {}
     let doc = document(Routes::new().route("/maybe", get(maybe)).route("/handled", get(handled)).with_state(schemes()));
     assert_eq!(security(&doc, "/maybe"), Some(json!([{ "HTTPBearer": [] }, {}])));
+    // A malformed bearer token is refused even when it is optional (D18).
+    assert_eq!(
+        challenges(&doc, "/maybe", "400"),
+        json!([r#"Bearer error="invalid_request", error_description="the token is not a b64token, or sent twice""#])
+    );
     assert_eq!(security(&doc, "/handled"), Some(json!([{ "HTTPBearer": [] }, {}])));
 }
 

@@ -258,14 +258,20 @@ impl DocContext {
     /// Registers `scheme` under its OpenAPI name with the answers it gives
     /// (its answer to missing credentials, with the challenge, where their
     /// absence can refuse the request, and to malformed Basic credentials;
-    /// `400` to repeated or malformed ones, except for a cookie key) and
-    /// returns the requirement `[{name: []}]`.
+    /// `400` to repeated or malformed ones, with `Bearer
+    /// error="invalid_request"` for a bearer scheme, and none for a cookie
+    /// key) and returns the requirement `[{name: []}]`.
     pub fn scheme<Sc: Scheme + DescribeScheme>(&mut self, scheme: &Sc) -> SecurityRequirements {
         let name = scheme.openapi_name().to_owned();
         let object = scheme.security_scheme();
         let cookie = matches!(object, SecuritySchemeObject::ApiKey { location: KeyLocation::Cookie, .. });
         let basic =
             matches!(&object, SecuritySchemeObject::Http { scheme, .. } if scheme.eq_ignore_ascii_case("basic"));
+        let bearer = match &object {
+            SecuritySchemeObject::Http { scheme, .. } => scheme.eq_ignore_ascii_case("bearer"),
+            SecuritySchemeObject::OAuth2 { .. } | SecuritySchemeObject::OpenIdConnect { .. } => true,
+            SecuritySchemeObject::ApiKey { .. } => false,
+        };
         match self.schemes.get(&name) {
             Some(known) if *known != object => {
                 if !self.conflicts.contains(&name) {
@@ -285,8 +291,14 @@ impl DocContext {
         if !self.missing.iter().any(|(known, _)| *known == name) {
             self.missing.push((name.clone(), scheme.not_authenticated()));
         }
-        if !cookie {
-            // Repeated credentials (D10), a malformed bearer token (D6).
+        if bearer {
+            // A token that is not a b64token (D6), two Authorization lines (D10).
+            self.rejection(&crate::scheme::bearer::invalid_request(
+                "the token is not a b64token, or sent twice",
+                "Malformed or repeated credentials",
+            ));
+        } else if !cookie {
+            // Repeated credentials (D10).
             self.answer(StatusCode::BAD_REQUEST, "Malformed or repeated credentials", []);
         }
         SecurityRequirements::scheme(name)
