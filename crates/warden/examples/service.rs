@@ -505,27 +505,10 @@ fn open(path: &Path, given: Given) -> Result<Opened, AnyError> {
 
 /// `POST /token`: an access token for the user and the scopes asked for.
 async fn login(State(service): State<Service>, form: OAuth2PasswordRequestForm) -> Response {
-    let (username, password) = (form.username, form.password);
-    let found = service.db.run(move |connection| Db::user(connection, &username)).await;
-    let row = match found {
-        Ok(row) => row,
-        Err(error) => {
-            eprintln!("{NAME}: reading a user: {error}");
-            return internal_error().into_response();
-        }
-    };
-    // argon2 outside the database lock; the dummy hash for an unknown user.
-    let checked = tokio::task::spawn_blocking(move || {
-        let valid = verify_password_or_dummy(password.expose(), row.as_ref().map(|row| row.hashed_password.as_str()));
-        row.filter(|_| valid)
-    })
-    .await;
-    let user = match checked {
-        Ok(Some(row)) => row.user,
-        Ok(None) => {
-            return TokenFormRejection::invalid_grant("Incorrect username or password").into_response();
-        }
-        Err(_) => return internal_error().into_response(),
+    let user = match authenticate(&service.db, form.username, form.password).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return TokenFormRejection::invalid_grant("Incorrect username or password").into_response(),
+        Err(error) => return error.into_response(),
     };
     let exp = unix_now() + ACCESS_TOKEN_LIFETIME.as_secs();
     let claims = Claims { sub: user.username, scope: form.scopes.join(" "), exp };
@@ -558,23 +541,28 @@ async fn whoami(
     State(service): State<Service>,
     Auth(credentials): Auth<HttpBasic>,
 ) -> Result<Json<User>, AuthRejection> {
-    let username = credentials.username().to_owned();
-    let found = service.db.run(move |connection| Db::user(connection, &username)).await.map_err(|error| {
+    let (username, password) = (credentials.username().to_owned(), Secret::from(credentials.password()));
+    match authenticate(&service.db, username, password).await? {
+        Some(user) if user.disabled => Err(inactive_user()),
+        Some(user) => Ok(Json(user)),
+        None => Err(service.basic.invalid_credentials("Incorrect username or password")),
+    }
+}
+
+/// The user `username` names if `password` is theirs, `None` otherwise:
+/// argon2 outside the database lock, on a blocking thread, over a dummy
+/// hash for an unknown user, so that timing does not tell which names exist.
+async fn authenticate(db: &Db, username: String, password: Secret) -> Result<Option<User>, AuthRejection> {
+    let found = db.run(move |connection| Db::user(connection, &username)).await.map_err(|error| {
         eprintln!("{NAME}: reading a user: {error}");
         internal_error()
     })?;
-    let checked = tokio::task::spawn_blocking(move || {
-        let valid =
-            verify_password_or_dummy(credentials.password(), found.as_ref().map(|row| row.hashed_password.as_str()));
-        found.filter(|_| valid)
+    tokio::task::spawn_blocking(move || {
+        let valid = verify_password_or_dummy(password.expose(), found.as_ref().map(|row| row.hashed_password.as_str()));
+        found.filter(|_| valid).map(|row| row.user)
     })
     .await
-    .map_err(|_| internal_error())?;
-    match checked {
-        Some(row) if row.user.disabled => Err(inactive_user()),
-        Some(row) => Ok(Json(row.user)),
-        None => Err(service.basic.invalid_credentials("Incorrect username or password")),
-    }
+    .map_err(|_| internal_error())
 }
 
 /// `GET /metrics/`: how many users there are, for the operator's API key.
