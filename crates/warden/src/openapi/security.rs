@@ -45,6 +45,12 @@ impl Requirement {
         merged
     }
 
+    /// The other non-empty alternatives of `alternatives` that `self`
+    /// holds: smaller requirements that already let a request in.
+    fn smaller_within<'a>(&'a self, alternatives: &'a [Self]) -> impl Iterator<Item = &'a Self> {
+        alternatives.iter().filter(move |smaller| *smaller != self && !smaller.is_empty() && smaller.is_within(self))
+    }
+
     /// True when every scheme of `self` is in `other` with at least its scopes.
     fn is_within(&self, other: &Self) -> bool {
         self.schemes.iter().all(|(name, scopes)| {
@@ -191,12 +197,7 @@ impl SecurityRequirements {
             .map(|requirement| {
                 requirement.schemes.len() > 1
                     && requirement.schemes.iter().all(|(name, _)| {
-                        unique.iter().any(|smaller| {
-                            !smaller.is_empty()
-                                && smaller != requirement
-                                && smaller.scopes_of(name).is_some()
-                                && smaller.is_within(requirement)
-                        })
+                        requirement.smaller_within(&unique).any(|smaller| smaller.scopes_of(name).is_some())
                     })
             })
             .collect();
@@ -283,13 +284,14 @@ impl DocContext {
                 self.schemes.insert(name.clone(), object);
             }
         }
+        let missing = scheme.not_authenticated();
         if basic {
             // Malformed Basic credentials get the answer to missing ones,
             // optional or not (D17).
-            self.malformed.push(scheme.not_authenticated().with_detail("Malformed credentials"));
+            self.malformed.push(missing.clone().with_detail("Malformed credentials"));
         }
         if !self.missing.iter().any(|(known, _)| *known == name) {
-            self.missing.push((name.clone(), scheme.not_authenticated()));
+            self.missing.push((name.clone(), missing));
         }
         if bearer {
             // A token that is not a b64token (D6), two Authorization lines (D10).
@@ -334,10 +336,7 @@ impl DocContext {
             .filter(|(name, _)| {
                 let in_every = alternatives.iter().all(|alternative| alternative.scopes_of(name).is_some());
                 let alone_enough = alternatives.iter().any(|alternative| {
-                    alternative.scopes_of(name).is_some()
-                        && !alternatives.iter().any(|smaller| {
-                            smaller != alternative && !smaller.is_empty() && smaller.is_within(alternative)
-                        })
+                    alternative.scopes_of(name).is_some() && alternative.smaller_within(alternatives).next().is_none()
                 });
                 in_every || (!anonymous_allowed && alone_enough)
             })
