@@ -61,6 +61,11 @@ pub enum AuthErrorKind {
     /// A [permission](crate::permission) refused the request; its settings
     /// decide the status (403 unless set).
     PermissionDenied,
+    /// The credentials could not be checked now: a declared limit was
+    /// reached (password checks queued past their timeout, too many requests
+    /// waiting for a key fetch) or a dependency is down. `503` with
+    /// `Retry-After` (RFC 9110 §15.6.4, §10.2.3).
+    Unavailable,
 }
 
 impl AuthErrorKind {
@@ -70,6 +75,7 @@ impl AuthErrorKind {
             Self::Missing | Self::Malformed | Self::InvalidCredentials | Self::InvalidToken => StatusCode::UNAUTHORIZED,
             Self::InvalidRequest => StatusCode::BAD_REQUEST,
             Self::InsufficientScope | Self::Forbidden | Self::PermissionDenied => StatusCode::FORBIDDEN,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -84,6 +90,7 @@ impl AuthErrorKind {
             Self::InsufficientScope => "insufficient scope",
             Self::Forbidden => "forbidden",
             Self::PermissionDenied => "permission denied",
+            Self::Unavailable => "temporarily unavailable",
         }
     }
 }
@@ -142,6 +149,7 @@ impl AuthRejection {
         let detail = match status {
             StatusCode::UNAUTHORIZED => "Not authenticated",
             StatusCode::FORBIDDEN => "Forbidden",
+            StatusCode::SERVICE_UNAVAILABLE => "Service Unavailable",
             _ => "Bad Request",
         };
         Self(Box::new(Inner {
@@ -207,6 +215,24 @@ impl AuthRejection {
         let challenge =
             Challenge::known_token("Bearer").param_lossy("error", "insufficient_scope").param_lossy("scope", &scope);
         Self::new(AuthErrorKind::InsufficientScope).with_challenge(challenge).with_detail("Not enough permissions")
+    }
+
+    /// `503 Service Unavailable` with `Retry-After` (whole seconds, at
+    /// least 1) and no challenge: the credentials were not judged, because a
+    /// declared limit was reached or a dependency is down. The body is
+    /// `{"detail":"Service Unavailable"}`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rejection = warden::AuthRejection::unavailable(Duration::from_secs(1));
+    /// assert_eq!(rejection.status(), 503);
+    /// assert_eq!(rejection.headers()["retry-after"], "1");
+    /// assert!(rejection.challenges().is_empty());
+    /// ```
+    pub fn unavailable(retry_after: std::time::Duration) -> Self {
+        let seconds = (retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1);
+        Self::new(AuthErrorKind::Unavailable).with_header(header::RETRY_AFTER, HeaderValue::from(seconds))
     }
 
     /// Replaces the status code.

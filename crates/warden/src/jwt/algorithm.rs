@@ -107,7 +107,19 @@ impl Algorithm {
         }
     }
 
-    /// The algorithm named `name` (exact, case-sensitive), if warden knows it.
+    /// The shortest HMAC secret RFC 7518 §3.2 allows for the algorithm, in
+    /// bytes (its hash output): `None` for the other families.
+    pub(crate) const fn min_secret_len(self) -> Option<usize> {
+        match self {
+            Self::Hs256 => Some(32),
+            Self::Hs384 => Some(48),
+            Self::Hs512 => Some(64),
+            _ => None,
+        }
+    }
+
+    /// The algorithm named `name` (exact, case-sensitive), if warden knows
+    /// it; `Ed25519` (RFC 9864) is [`EdDsa`](Self::EdDsa).
     pub fn from_name(name: &[u8]) -> Option<Self> {
         Some(match name {
             b"HS256" => Self::Hs256,
@@ -121,7 +133,9 @@ impl Algorithm {
             b"PS512" => Self::Ps512,
             b"ES256" => Self::Es256,
             b"ES384" => Self::Es384,
-            b"EdDSA" => Self::EdDsa,
+            // RFC 9864 deprecates the polymorphic `EdDSA` for the fully
+            // specified `Ed25519`, the only EdDSA curve warden verifies.
+            b"EdDSA" | b"Ed25519" => Self::EdDsa,
             _ => return None,
         })
     }

@@ -26,6 +26,10 @@ pub enum JwtErrorKind {
     KeyMismatch,
     /// The key source could not answer (a key set that could not be fetched).
     KeyUnavailable,
+    /// The key source refused to wait: too many verifications are already
+    /// waiting for a key fetch. As an [`AuthRejection`] it is `503` with
+    /// `Retry-After: 1`, not a verdict on the token.
+    Overloaded,
     /// The signature does not verify.
     InvalidSignature,
     /// A registered claim of the wrong type (`exp` that is not a number, `aud`
@@ -59,6 +63,7 @@ impl JwtErrorKind {
             Self::UnknownKey => "no key matches the token",
             Self::KeyMismatch => "the token algorithm does not match the key",
             Self::KeyUnavailable => "the signing keys are unavailable",
+            Self::Overloaded => "too many tokens are waiting for the signing keys",
             Self::InvalidSignature => "the token signature is invalid",
             Self::InvalidClaims => "the token claims are invalid",
             Self::Expired => "the token has expired",
@@ -181,6 +186,9 @@ impl From<JwtError> for AuthRejection {
     /// RFC 6750 §3.1 `invalid_token` with the error's
     /// [description](JwtError::description).
     fn from(error: JwtError) -> Self {
+        if error.kind() == JwtErrorKind::Overloaded {
+            return Self::unavailable(std::time::Duration::from_secs(1)).with_reason(error.kind().description());
+        }
         Self::invalid_token(&error.description()).with_reason(error.kind().description())
     }
 }
@@ -226,6 +234,17 @@ pub enum JwtConfigError {
     InvalidClaimSetting(&'static str),
     /// A cache of capacity 0.
     ZeroCacheCapacity,
+    /// An HMAC secret shorter than the hash output of an algorithm it is
+    /// used with (RFC 7518 §3.2: 32, 48 and 64 bytes for `HS256`, `HS384`,
+    /// `HS512`), without `allow_weak_hmac_secret`.
+    WeakHmacSecret {
+        /// The algorithm.
+        alg: super::Algorithm,
+        /// The secret's length, in bytes.
+        len: usize,
+        /// The least RFC 7518 §3.2 asks for, in bytes.
+        min: usize,
+    },
 }
 
 impl fmt::Display for JwtConfigError {
@@ -235,6 +254,10 @@ impl fmt::Display for JwtConfigError {
             Self::AlgorithmWithoutKey(alg) => write!(f, "no key can handle the allowed algorithm {alg}"),
             Self::InvalidClaimSetting(why) => write!(f, "invalid claim setting: {why}"),
             Self::ZeroCacheCapacity => f.write_str("the token cache capacity must be at least 1"),
+            Self::WeakHmacSecret { alg, len, min } => write!(
+                f,
+                "an HMAC secret of {len} bytes is too short for {alg}: RFC 7518 §3.2 asks for at least {min} (allow_weak_hmac_secret accepts it)"
+            ),
         }
     }
 }
@@ -272,6 +295,15 @@ mod tests {
                 format!(r#"Bearer error="invalid_token", error_description="{}""#, kind.description())
             );
         }
+    }
+
+    #[test]
+    fn overloaded_is_a_503_with_retry_after_not_a_verdict_on_the_token() {
+        let rejection = AuthRejection::from(JwtError::new(JwtErrorKind::Overloaded));
+        assert_eq!(rejection.status(), 503);
+        assert_eq!(rejection.kind(), crate::AuthErrorKind::Unavailable);
+        assert_eq!(rejection.headers()["retry-after"], "1");
+        assert!(rejection.challenges().is_empty());
     }
 
     #[test]

@@ -282,6 +282,10 @@ impl KeySource for KeySet {
     fn supports(&self, alg: Algorithm) -> bool {
         self.entries.iter().any(|entry| entry.key.fits(alg))
     }
+
+    fn shortest_secret(&self, alg: Algorithm) -> Option<usize> {
+        self.entries.iter().filter_map(|entry| entry.key.secret_len(alg)).min()
+    }
 }
 
 fn member<'a>(value: &'a Option<String>, name: &'static str) -> Result<&'a str, KeyError> {

@@ -21,6 +21,9 @@ const MIN_RSA_BITS: usize = 2048;
 /// The three HMAC keys of one secret, built once.
 #[derive(Clone)]
 struct HmacKeys {
+    /// The secret's length in bytes (RFC 7518 §3.2 asks for at least the
+    /// hash output's: 32, 48, 64).
+    len: usize,
     hs256: hmac::Key,
     hs384: hmac::Key,
     hs512: hmac::Key,
@@ -29,6 +32,7 @@ struct HmacKeys {
 impl HmacKeys {
     fn new(secret: &[u8]) -> Self {
         Self {
+            len: secret.len(),
             hs256: hmac::Key::new(hmac::HMAC_SHA256, secret),
             hs384: hmac::Key::new(hmac::HMAC_SHA384, secret),
             hs512: hmac::Key::new(hmac::HMAC_SHA512, secret),
@@ -308,6 +312,15 @@ impl DecodingKey {
         }
     }
 
+    /// The length of an HMAC key's secret, in bytes, when it
+    /// [fits](Self::fits) `alg`.
+    pub(crate) fn secret_len(&self, alg: Algorithm) -> Option<usize> {
+        match &self.verifier {
+            Verifier::Hmac(keys) if self.fits(alg) => Some(keys.len),
+            _ => None,
+        }
+    }
+
     /// Verifies `signature` of `message` with `alg`.
     ///
     /// # Errors
@@ -458,6 +471,15 @@ impl EncodingKey {
         match &self.signer {
             Signer::Ec(curve_alg, _) => *curve_alg == alg,
             _ => alg.family() == self.family(),
+        }
+    }
+
+    /// The length of an HMAC key's secret, in bytes, when it
+    /// [fits](Self::fits) `alg`.
+    pub(crate) fn secret_len(&self, alg: Algorithm) -> Option<usize> {
+        match &self.signer {
+            Signer::Hmac(keys) if self.fits(alg) => Some(keys.len),
+            _ => None,
         }
     }
 

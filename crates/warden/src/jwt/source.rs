@@ -129,6 +129,16 @@ pub trait KeySource: Send + Sync {
         let _ = alg;
         true
     }
+
+    /// The length in bytes of the shortest HMAC secret among the keys that
+    /// can verify `alg`, asked once per allowed HMAC algorithm when a
+    /// verifier is built (RFC 7518 §3.2 asks for at least the hash output:
+    /// 32, 48 and 64 bytes for `HS256`, `HS384`, `HS512`). `None` when the
+    /// source holds no HMAC secret, or cannot tell (the default).
+    fn shortest_secret(&self, alg: Algorithm) -> Option<usize> {
+        let _ = alg;
+        None
+    }
 }
 
 impl KeySource for DecodingKey {
@@ -143,6 +153,10 @@ impl KeySource for DecodingKey {
 
     fn supports(&self, alg: Algorithm) -> bool {
         self.fits(alg)
+    }
+
+    fn shortest_secret(&self, alg: Algorithm) -> Option<usize> {
+        self.secret_len(alg)
     }
 }
 
@@ -167,6 +181,10 @@ impl<S: KeySource> KeySource for Arc<S> {
 
     fn supports(&self, alg: Algorithm) -> bool {
         (**self).supports(alg)
+    }
+
+    fn shortest_secret(&self, alg: Algorithm) -> Option<usize> {
+        (**self).shortest_secret(alg)
     }
 }
 
