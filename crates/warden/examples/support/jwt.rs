@@ -58,7 +58,6 @@ where
 {
     Ok(JwtVerifier::builder(DecodingKey::from_secret(SECRET_KEY.as_bytes())?, [ALGORITHM])
         .exp_optional()
-        .reject_future_iat()
         .build()?)
 }
 
