@@ -285,12 +285,10 @@ fn tutorial_ports_accept_their_tokens_and_refuse_every_forgery() {
     let spec = spec("tutorial");
     let key = || DecodingKey::from_secret(spec.secret.as_deref().unwrap().as_bytes()).unwrap();
     let tutorial004 = JwtVerifier::<TokenData>::builder(key(), algorithms(spec))
-        .reject_future_iat()
         .clock(clock())
         .build()
         .unwrap();
     let tutorial005 = JwtVerifier::<TokenPayload>::builder(key(), algorithms(spec))
-        .reject_future_iat()
         .clock(clock())
         .build()
         .unwrap();
@@ -307,7 +305,7 @@ fn at_jwt_accepts_its_tokens_and_refuses_every_forgery() {
     let mut builder = JwtVerifier::<AccessToken, _>::builder(keys, algorithms(spec))
         .issuer(spec.issuer.clone().unwrap())
         .audience(spec.audience.clone().unwrap())
-        .reject_future_iat()
+        .require_typ("at+jwt")
         .clock(clock());
     for claim in &spec.required_claims {
         builder = builder.require_claim(claim.clone());

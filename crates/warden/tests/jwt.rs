@@ -950,3 +950,268 @@ proptest! {
         let _ = JwtVerifier::<Value>::builder(public_key("hmac"), [Algorithm::Hs256]).exp_optional().any_audience().build().unwrap().verify(&token);
     }
 }
+
+// ---- header rules, explicit typing, limits (RFC 7797, 8725, 7518, 9864) ---
+
+#[test]
+fn a_b64_header_parameter_is_refused_with_or_without_crit() {
+    // RFC 7797 §6: `b64` must be listed in `crit`; without it the header is
+    // malformed, with it the extension is one warden does not support.
+    for (header, kind) in [
+        (json!({"alg": "HS256", "b64": false}), JwtErrorKind::Malformed),
+        (json!({"alg": "HS256", "b64": true}), JwtErrorKind::Malformed),
+        (json!({"alg": "HS256", "b64": false, "crit": ["b64"]}), JwtErrorKind::UnsupportedCritical),
+    ] {
+        let token = sign_hs256(&header, &FIXTURE["claims"]);
+        let error = single("HS256").verify(&token).expect_err("b64 must be refused");
+        assert_eq!(error.kind(), kind, "{header}");
+    }
+}
+
+fn typed_verifier(typ: &str) -> JwtVerifier<Claims> {
+    JwtVerifier::builder(public_key("hmac"), [Algorithm::Hs256])
+        .audience("warden-tests")
+        .issuer("https://pyjwt.example")
+        .require_typ(typ.to_owned())
+        .clock(clock())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_required_typ_is_compared_without_case_or_application_prefix() {
+    for required in ["at+jwt", "application/at+jwt", "AT+JWT"] {
+        let verifier = typed_verifier(required);
+        for typ in ["at+jwt", "AT+JWT", "application/at+jwt", "Application/At+Jwt"] {
+            let token = sign_hs256(&json!({"alg": "HS256", "typ": typ}), &FIXTURE["claims"]);
+            assert!(verifier.verify(&token).is_ok(), "typ {typ} for required {required}");
+        }
+        for header in [
+            json!({"alg": "HS256"}),
+            json!({"alg": "HS256", "typ": "JWT"}),
+            json!({"alg": "HS256", "typ": "at+jwt "}),
+            json!({"alg": "HS256", "typ": "application/x/at+jwt"}),
+            json!({"alg": "HS256", "typ": "jwt+at"}),
+        ] {
+            let token = sign_hs256(&header, &FIXTURE["claims"]);
+            assert_refused(verifier.verify(&token), JwtErrorKind::InvalidType, "the token type is not accepted");
+        }
+    }
+    // Without the option any `typ` is fine.
+    let token = sign_hs256(&json!({"alg": "HS256", "typ": "whatever"}), &FIXTURE["claims"]);
+    assert!(single("HS256").verify(&token).is_ok());
+}
+
+#[test]
+fn the_verified_token_exposes_its_header() {
+    let token = sign_hs256(&json!({"alg": "HS256", "kid": "k-1", "typ": "at+jwt"}), &FIXTURE["claims"]);
+    let verifier = single("HS256");
+    // Twice: once parsed, once remembered by the header memo.
+    for _ in 0..2 {
+        let verified = verifier.verify(&token).unwrap();
+        let header = verified.header();
+        assert_eq!(
+            (header.alg(), header.kid(), header.typ(), header.cty()),
+            (Algorithm::Hs256, Some("k-1"), Some("at+jwt"), None)
+        );
+        assert_eq!(verified.algorithm(), Algorithm::Hs256);
+    }
+}
+
+#[test]
+fn hmac_secrets_shorter_than_the_hash_output_are_refused_when_built() {
+    let build = |secret: &[u8], alg: Algorithm| {
+        JwtVerifier::<Claims>::builder(DecodingKey::from_secret(secret).unwrap(), [alg]).build().map(|_| ())
+    };
+    for (alg, min) in [(Algorithm::Hs256, 32), (Algorithm::Hs384, 48), (Algorithm::Hs512, 64)] {
+        assert_eq!(build(&vec![b'k'; min], alg), Ok(()), "{alg} with {min} bytes");
+        assert_eq!(
+            build(&vec![b'k'; min - 1], alg),
+            Err(JwtConfigError::WeakHmacSecret { alg, len: min - 1, min }),
+            "{alg} with {} bytes",
+            min - 1
+        );
+    }
+    // Checked against every algorithm the key is used with: 40 bytes are
+    // enough for HS256, not for HS384.
+    let forty = DecodingKey::from_secret(&[b'k'; 40]).unwrap();
+    let both = JwtVerifier::<Claims>::builder(forty.clone(), [Algorithm::Hs256, Algorithm::Hs384]).build();
+    assert_eq!(both.unwrap_err(), JwtConfigError::WeakHmacSecret { alg: Algorithm::Hs384, len: 40, min: 48 });
+    // A key set: the shortest secret that can verify the algorithm counts.
+    let set = KeySet::new().with_key("long", DecodingKey::from_secret(&[b'k'; 64]).unwrap()).with_key("short", forty);
+    let from_set = JwtVerifier::<Claims, _>::builder(set, [Algorithm::Hs256, Algorithm::Hs512]).build();
+    assert_eq!(from_set.unwrap_err(), JwtConfigError::WeakHmacSecret { alg: Algorithm::Hs512, len: 40, min: 64 });
+    // The named opt-out accepts a legacy secret.
+    let legacy = JwtVerifier::<Claims>::builder(DecodingKey::from_secret(b"secret").unwrap(), [Algorithm::Hs256])
+        .allow_weak_hmac_secret()
+        .build();
+    assert!(legacy.is_ok());
+    let error = build(b"secret", Algorithm::Hs256).unwrap_err();
+    assert!(error.to_string().contains("RFC 7518"), "{error}");
+}
+
+#[test]
+fn the_issuer_refuses_a_weak_hmac_secret_unless_asked() {
+    let weak = || EncodingKey::from_secret(b"secret").unwrap();
+    assert_eq!(
+        TokenIssuer::new(weak(), Algorithm::Hs256).unwrap_err(),
+        JwtConfigError::WeakHmacSecret { alg: Algorithm::Hs256, len: 6, min: 32 }
+    );
+    assert!(TokenIssuer::with_weak_hmac_secret(weak(), Algorithm::Hs256).is_ok());
+    assert!(TokenIssuer::new(EncodingKey::from_secret(&[b'k'; 32]).unwrap(), Algorithm::Hs256).is_ok());
+    assert!(TokenIssuer::new(EncodingKey::from_secret(&[b'k'; 32]).unwrap(), Algorithm::Hs512).is_err());
+}
+
+/// `signed` and its Ed25519 signature with the fixture key, whatever the header says.
+fn sign_ed25519_raw(signed: &str) -> String {
+    let pem = key_text("ed25519", "private_pkcs8_pem");
+    let body: String = pem.lines().filter(|line| !line.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(body).unwrap();
+    let pair = aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8(&der).unwrap();
+    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(pair.sign(signed.as_bytes()).as_ref()))
+}
+
+#[test]
+fn ed25519_is_an_algorithm_name_beside_eddsa() {
+    // RFC 9864 deprecates the polymorphic `EdDSA` for the fully specified `Ed25519`.
+    assert_eq!("Ed25519".parse::<Algorithm>(), Ok(Algorithm::EdDsa));
+    let verifier = single("EdDSA");
+    for alg in ["Ed25519", "EdDSA"] {
+        let token = sign_ed25519_raw(&format!("{}.{}", b64(&json!({"alg": alg})), b64(&FIXTURE["claims"])));
+        assert_eq!(verifier.verify(&token).unwrap().algorithm(), Algorithm::EdDsa, "{alg}");
+    }
+    for alg in ["ed25519", "ED25519", "Ed448"] {
+        let token = sign_ed25519_raw(&format!("{}.{}", b64(&json!({"alg": alg})), b64(&FIXTURE["claims"])));
+        assert_eq!(verifier.verify(&token).unwrap_err().kind(), JwtErrorKind::DisallowedAlgorithm, "{alg}");
+    }
+}
+
+#[test]
+fn tokens_longer_than_the_limit_are_refused_before_decoding() {
+    // Not even base64: the length alone refuses it.
+    let long = "!".repeat(8 * 1024 + 1);
+    assert_refused(single("HS256").verify(&long), JwtErrorKind::TooLong, "the token is too long");
+    assert_eq!(single("HS256").verify(&"!".repeat(8 * 1024)).unwrap_err().kind(), JwtErrorKind::Malformed);
+    // A valid token over a smaller limit, and a longer one under a larger.
+    let token = pyjwt_token("HS256");
+    let tight = JwtVerifier::<Claims>::builder(public_key("hmac"), [Algorithm::Hs256])
+        .audience("warden-tests")
+        .clock(clock())
+        .max_token_len(token.len() - 1)
+        .build()
+        .unwrap();
+    assert_eq!(tight.verify(token).unwrap_err().kind(), JwtErrorKind::TooLong);
+    let mut claims = FIXTURE["claims"].clone();
+    claims["sub"] = json!("x".repeat(9000));
+    let big = sign_hs256(&json!({"alg": "HS256"}), &claims);
+    let roomy = JwtVerifier::<Claims>::builder(public_key("hmac"), [Algorithm::Hs256])
+        .audience("warden-tests")
+        .clock(clock())
+        .max_token_len(16 * 1024)
+        .build()
+        .unwrap();
+    assert_eq!(roomy.verify(&big).unwrap().sub.len(), 9000);
+    assert_eq!(single("HS256").verify(&big).unwrap_err().kind(), JwtErrorKind::TooLong);
+    let zero = JwtVerifier::<Claims>::builder(public_key("hmac"), [Algorithm::Hs256]).max_token_len(0).build();
+    assert!(matches!(zero.unwrap_err(), JwtConfigError::InvalidClaimSetting(_)));
+}
+
+#[test]
+fn an_iat_in_the_future_is_refused_unless_allowed() {
+    let mut claims = FIXTURE["claims"].clone();
+    claims["iat"] = json!(now() + 1);
+    let token = sign_hs256(&json!({"alg": "HS256"}), &claims);
+    assert_refused(single("HS256").verify(&token), JwtErrorKind::NotYetValid, "the token is not yet valid");
+    let lenient = JwtVerifier::<Claims>::builder(public_key("hmac"), [Algorithm::Hs256])
+        .audience("warden-tests")
+        .clock(clock())
+        .allow_future_iat()
+        .build()
+        .unwrap();
+    assert!(lenient.verify(&token).is_ok());
+    // Within the leeway it passes; `iat` now is fine.
+    let leeway = JwtVerifier::<Claims>::builder(public_key("hmac"), [Algorithm::Hs256])
+        .audience("warden-tests")
+        .clock(clock())
+        .leeway(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    assert!(leeway.verify(&token).is_ok());
+    claims["iat"] = json!(now());
+    assert!(single("HS256").verify(&sign_hs256(&json!({"alg": "HS256"}), &claims)).is_ok());
+}
+
+#[tokio::test]
+async fn verify_and_verify_async_give_the_same_answer_to_every_token() {
+    let mut expired = FIXTURE["claims"].clone();
+    expired["exp"] = json!(now());
+    let mut future_iat = FIXTURE["claims"].clone();
+    future_iat["iat"] = json!(now() + 60);
+    let tokens = [
+        pyjwt_token("HS256").to_owned(),
+        sign_hs256(&json!({"alg": "HS256", "typ": "JWT"}), &FIXTURE["claims"]),
+        sign_hs256(&json!({"alg": "HS256"}), &expired),
+        sign_hs256(&json!({"alg": "HS256"}), &future_iat),
+        sign_hs256(&json!({"alg": "none"}), &FIXTURE["claims"]),
+        sign_hs256(&json!({"alg": "HS256", "crit": ["x"]}), &FIXTURE["claims"]),
+        sign_hs256(&json!({"alg": "HS256", "b64": false}), &FIXTURE["claims"]),
+        format!("{}x", pyjwt_token("HS256")),
+        "!".repeat(9000),
+        "a.b".to_owned(),
+    ];
+    let verifier = typed_verifier("JWT");
+    for token in &tokens {
+        // Twice each, so that the header memo answers the second time.
+        for _ in 0..2 {
+            let sync = verifier.verify(token).map(|verified| verified.sub.clone()).map_err(|error| error.kind());
+            let not_sync =
+                verifier.verify_async(token).await.map(|verified| verified.sub.clone()).map_err(|error| error.kind());
+            assert_eq!(sync, not_sync, "{token}");
+        }
+    }
+}
+
+/// Keys that run a hook while a verification resolves its key: a way to
+/// make something happen between the start of a verification and its end.
+struct HookedKeys {
+    key: DecodingKey,
+    hook: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
+}
+
+impl KeySource for HookedKeys {
+    type Key<'a> = &'a DecodingKey;
+
+    fn resolve(&self, _header: &TokenHeader<'_>) -> Result<&DecodingKey, JwtError> {
+        if let Some(hook) = self.hook.get() {
+            hook();
+        }
+        Ok(&self.key)
+    }
+}
+
+#[test]
+fn a_cache_cleared_while_a_token_is_verified_never_serves_that_token() {
+    let keys = Arc::new(HookedKeys { key: public_key("rsa"), hook: std::sync::OnceLock::new() });
+    let verifier = JwtVerifier::<Claims, _>::builder(Arc::clone(&keys), [Algorithm::Rs256])
+        .audience("warden-tests")
+        .clock(clock())
+        .cache(16)
+        .build()
+        .unwrap();
+    let token = pyjwt_token("RS256");
+    let clearing = verifier.clone();
+    let armed = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let once = Arc::clone(&armed);
+    let _ = keys.hook.set(Box::new(move || {
+        if once.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            // The key is resolved: the clear lands before the insert.
+            clearing.clear_cache();
+        }
+    }));
+    assert!(!verifier.verify(token).unwrap().from_cache());
+    assert!(!armed.load(std::sync::atomic::Ordering::SeqCst), "the hook ran");
+    // What that verification inserted after the clear is never served ...
+    assert!(!verifier.verify(token).unwrap().from_cache(), "an entry from before the clear was served");
+    // ... and the cache works again for verifications begun after it.
+    assert!(verifier.verify(token).unwrap().from_cache());
+}

@@ -23,7 +23,8 @@ pub trait Clock: Send + Sync + fmt::Debug + 'static {
 ///
 /// On Linux it reads `CLOCK_REALTIME_COARSE` (the time of the kernel's last
 /// tick, at most a few milliseconds behind, which whole seconds cannot
-/// tell), the cheapest wall clock there is; elsewhere `SystemTime::now`.
+/// tell), the cheapest wall clock there is, through the C library (so that
+/// valgrind can run it); elsewhere `SystemTime::now`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 

@@ -182,8 +182,29 @@ impl TokenIssuer {
     /// # Errors
     ///
     /// [`AlgorithmWithoutKey`](JwtConfigError::AlgorithmWithoutKey) when
-    /// `key` cannot sign with `alg`.
+    /// `key` cannot sign with `alg`;
+    /// [`WeakHmacSecret`](JwtConfigError::WeakHmacSecret) when an HMAC
+    /// secret is shorter than `alg`'s hash output (32, 48, 64 bytes; RFC
+    /// 7518 §3.2): see [`with_weak_hmac_secret`](Self::with_weak_hmac_secret).
     pub fn new(key: EncodingKey, alg: Algorithm) -> Result<Self, JwtConfigError> {
+        if let (Some(min), Some(len)) = (alg.min_secret_len(), key.secret_len(alg))
+            && len < min
+        {
+            return Err(JwtConfigError::WeakHmacSecret { alg, len, min });
+        }
+        Self::with_weak_hmac_secret(key, alg)
+    }
+
+    /// As [`new`](Self::new), but accepting an HMAC secret shorter than the
+    /// hash output: for a legacy secret that cannot be changed at once (its
+    /// verifier needs
+    /// [`allow_weak_hmac_secret`](super::JwtVerifierBuilder::allow_weak_hmac_secret)).
+    ///
+    /// # Errors
+    ///
+    /// [`AlgorithmWithoutKey`](JwtConfigError::AlgorithmWithoutKey) when
+    /// `key` cannot sign with `alg`.
+    pub fn with_weak_hmac_secret(key: EncodingKey, alg: Algorithm) -> Result<Self, JwtConfigError> {
         if !key.fits(alg) {
             return Err(JwtConfigError::AlgorithmWithoutKey(alg));
         }

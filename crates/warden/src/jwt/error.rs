@@ -9,12 +9,19 @@ use crate::AuthRejection;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JwtErrorKind {
+    /// Longer than the verifier's [limit](super::JwtVerifierBuilder::max_token_len)
+    /// (8 KiB by default): refused before anything of it is decoded.
+    TooLong,
     /// Not three base64url segments, not strict base64url (padding,
-    /// non-canonical trailing bits), not UTF-8, not a JSON object, or a header
-    /// parameter of the wrong type.
+    /// non-canonical trailing bits), not UTF-8, not a JSON object, a JSON
+    /// object with a member name twice (at any depth), a header parameter of
+    /// the wrong type, or a `b64` header parameter (RFC 7797) without `crit`.
     Malformed,
     /// The `alg` is `none`, unknown, or not in the verifier's allow-list.
     DisallowedAlgorithm,
+    /// The `typ` is absent or not the one the verifier
+    /// [requires](super::JwtVerifierBuilder::require_typ) (RFC 8725 §3.11).
+    InvalidType,
     /// The header has a `crit` parameter (RFC 7515 §4.1.11): warden
     /// understands no extension, so it must refuse the token.
     UnsupportedCritical,
@@ -57,8 +64,10 @@ impl JwtErrorKind {
     /// the key; it is sent as the `error_description` of the challenge.
     pub const fn description(self) -> &'static str {
         match self {
+            Self::TooLong => "the token is too long",
             Self::Malformed => "the token is malformed",
             Self::DisallowedAlgorithm => "the token algorithm is not allowed",
+            Self::InvalidType => "the token type is not accepted",
             Self::UnsupportedCritical => "the token has an unsupported critical header parameter",
             Self::UnknownKey => "no key matches the token",
             Self::KeyMismatch => "the token algorithm does not match the key",
@@ -271,8 +280,10 @@ mod tests {
     #[test]
     fn every_kind_renders_as_invalid_token_with_its_description() {
         let kinds = [
+            JwtErrorKind::TooLong,
             JwtErrorKind::Malformed,
             JwtErrorKind::DisallowedAlgorithm,
+            JwtErrorKind::InvalidType,
             JwtErrorKind::UnsupportedCritical,
             JwtErrorKind::UnknownKey,
             JwtErrorKind::KeyMismatch,

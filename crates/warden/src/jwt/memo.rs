@@ -1,4 +1,5 @@
-//! The headers a thread parsed last, by their base64url text.
+//! The headers a thread parsed last, by their base64url text, and the
+//! parsed header a verified token keeps ([`KnownHeader`]).
 //!
 //! The tokens of one issuer and key share one header
 //! (`{"alg":"RS256","kid":"…","typ":"JWT"}`), so [`JwtVerifier::verify`]
@@ -11,7 +12,7 @@
 //!
 //! [`JwtVerifier::verify`]: super::JwtVerifier::verify
 
-use std::{borrow::Cow, cell::RefCell, rc::Rc};
+use std::{borrow::Cow, cell::RefCell, sync::Arc};
 
 use super::{Algorithm, TokenHeader};
 
@@ -21,8 +22,11 @@ const SLOTS: usize = 4;
 /// Longer header segments are not kept (a header is a few dozen bytes).
 const MAX_SEGMENT: usize = 512;
 
-/// A header that parsed, with the text it was parsed from.
-pub(crate) struct Header {
+/// A header that parsed, with the text it was parsed from: what the memo
+/// keeps, and what a [`Verified`](super::Verified) token (and its cache
+/// entry) shares.
+#[derive(Debug)]
+pub(crate) struct KnownHeader {
     /// The header segment: the token's text up to its first `.`.
     segment: Box<[u8]>,
     /// The length of the signature segment of the token it came with
@@ -34,7 +38,30 @@ pub(crate) struct Header {
     cty: Option<Box<str>>,
 }
 
-impl Header {
+impl KnownHeader {
+    /// The header `parsed` from `segment`, in a token whose signature
+    /// segment is `signature` characters long.
+    pub(crate) fn new(segment: &[u8], signature: usize, parsed: &TokenHeader<'_>) -> Arc<Self> {
+        Arc::new(Self {
+            segment: segment.into(),
+            signature,
+            alg: parsed.alg,
+            kid: parsed.kid.as_deref().map(Box::from),
+            typ: parsed.typ.as_deref().map(Box::from),
+            cty: parsed.cty.as_deref().map(Box::from),
+        })
+    }
+
+    /// The algorithm.
+    pub(crate) fn alg(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// The `typ`, if any.
+    pub(crate) fn typ(&self) -> Option<&str> {
+        self.typ.as_deref()
+    }
+
     /// The length of the header segment, in characters.
     pub(crate) fn len(&self) -> usize {
         self.segment.len()
@@ -63,7 +90,7 @@ impl Header {
 }
 
 struct Memo {
-    slots: [Option<Rc<Header>>; SLOTS],
+    slots: [Option<Arc<KnownHeader>>; SLOTS],
     /// The slot to fill next (round robin).
     next: usize,
 }
@@ -74,7 +101,7 @@ thread_local! {
 
 /// The remembered header `token` starts with, if any.
 #[inline]
-pub(crate) fn find(token: &[u8]) -> Option<Rc<Header>> {
+pub(crate) fn find(token: &[u8]) -> Option<Arc<KnownHeader>> {
     MEMO.try_with(|memo| {
         let memo = memo.try_borrow().ok()?;
         memo.slots.iter().flatten().find(|header| header.starts(token)).cloned()
@@ -83,29 +110,20 @@ pub(crate) fn find(token: &[u8]) -> Option<Rc<Header>> {
     .flatten()
 }
 
-/// Remembers that the header segment `segment` parses to `header`, in a
-/// token whose signature segment is `signature` characters long.
+/// Remembers `header` (of a token that passed every check).
 #[cold]
-pub(crate) fn remember(segment: &[u8], signature: usize, header: &TokenHeader<'_>) {
-    if segment.len() > MAX_SEGMENT {
+pub(crate) fn remember(header: &Arc<KnownHeader>) {
+    if header.segment.len() > MAX_SEGMENT {
         return;
     }
     let _ = MEMO.try_with(|memo| {
         let Ok(mut memo) = memo.try_borrow_mut() else { return };
-        if memo.slots.iter().flatten().any(|known| *known.segment == *segment) {
+        if memo.slots.iter().flatten().any(|known| known.segment == header.segment) {
             return;
         }
-        let remembered = Header {
-            segment: segment.into(),
-            signature,
-            alg: header.alg,
-            kid: header.kid.as_deref().map(Box::from),
-            typ: header.typ.as_deref().map(Box::from),
-            cty: header.cty.as_deref().map(Box::from),
-        };
         let next = memo.next;
         if let Some(slot) = memo.slots.get_mut(next) {
-            *slot = Some(Rc::new(remembered));
+            *slot = Some(Arc::clone(header));
         }
         memo.next = (next + 1) % SLOTS;
     });
@@ -119,7 +137,7 @@ mod tests {
     fn remembers_the_last_headers_by_their_exact_text() {
         let header = TokenHeader::new(Algorithm::Rs256, Some("key-1"));
         assert!(find(b"aaaa.payload.signature").is_none());
-        remember(b"aaaa", 9, &header);
+        remember(&KnownHeader::new(b"aaaa", 9, &header));
         let found = find(b"aaaa.payload.signature").unwrap();
         assert_eq!(found.header(), header);
         assert_eq!(found.len(), 4);
@@ -129,7 +147,7 @@ mod tests {
         assert!(find(b"aaaa").is_none(), "no dot");
         // Four more push it out.
         for segment in [&b"b"[..], b"c", b"d", b"e"] {
-            remember(segment, 1, &TokenHeader::new(Algorithm::Hs256, None));
+            remember(&KnownHeader::new(segment, 1, &TokenHeader::new(Algorithm::Hs256, None)));
         }
         assert!(find(b"aaaa.payload.signature").is_none());
         assert_eq!(find(b"e.p.s").unwrap().header().alg(), Algorithm::Hs256);

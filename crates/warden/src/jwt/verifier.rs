@@ -11,7 +11,7 @@ use super::{
     claims::{Registered, Validation},
     de,
     json::{self, Value},
-    memo,
+    memo::{self, KnownHeader},
     pem::decode_b64url_into,
 };
 
@@ -22,7 +22,7 @@ use super::{
 /// dereferences to `C`.
 pub struct Verified<C> {
     claims: Arc<C>,
-    alg: Algorithm,
+    header: Arc<KnownHeader>,
     exp: Option<i64>,
     cached: bool,
 }
@@ -49,7 +49,12 @@ impl<C> Verified<C> {
 
     /// The algorithm the token was signed with.
     pub fn algorithm(&self) -> Algorithm {
-        self.alg
+        self.header.alg()
+    }
+
+    /// The token's JOSE header: `alg`, `kid`, `typ` and `cty`.
+    pub fn header(&self) -> TokenHeader<'_> {
+        self.header.header()
     }
 
     /// The token's `exp`, in seconds since the Unix epoch.
@@ -73,7 +78,7 @@ impl<C> Deref for Verified<C> {
 
 impl<C> Clone for Verified<C> {
     fn clone(&self) -> Self {
-        Self { claims: Arc::clone(&self.claims), alg: self.alg, exp: self.exp, cached: self.cached }
+        Self { claims: Arc::clone(&self.claims), header: Arc::clone(&self.header), exp: self.exp, cached: self.cached }
     }
 }
 
@@ -81,7 +86,7 @@ impl<C: fmt::Debug> fmt::Debug for Verified<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verified")
             .field("claims", &self.claims)
-            .field("alg", &self.alg)
+            .field("header", &self.header())
             .field("exp", &self.exp)
             .field("cached", &self.cached)
             .finish()
@@ -91,6 +96,10 @@ impl<C: fmt::Debug> fmt::Debug for Verified<C> {
 struct Inner<C, K> {
     keys: K,
     validation: Validation,
+    /// The `typ` required (RFC 8725 §3.11), without an `application/` prefix.
+    typ: Option<Box<str>>,
+    /// The longest token decoded, in bytes.
+    max_token_len: usize,
     clock: Arc<dyn Clock>,
     cache: Option<TokenCache<C>>,
 }
@@ -103,18 +112,26 @@ struct Inner<C, K> {
 ///
 /// What a token must be to pass:
 ///
-/// 1. three base64url segments, strict (no padding, canonical trailing
-///    bits); a header that is a JSON object with a string `alg` and no
-///    `crit`;
-/// 2. an `alg` in the allow-list (`none` never is) that the key found by
-///    the [`KeySource`] can verify;
-/// 3. a signature that verifies;
-/// 4. claims that are a JSON object with `exp` in the future (required
-///    unless [`exp_optional`](JwtVerifierBuilder::exp_optional)), `nbf`
-///    (when present) not in the future, each with the leeway; an `aud` among
-///    the accepted audiences, and an `iss` among the accepted issuers, when
-///    configured; every required claim present and not `null`;
-/// 5. claims that deserialize into `C`.
+/// 1. at most [`max_token_len`](JwtVerifierBuilder::max_token_len) bytes
+///    (8 KiB), checked before anything is decoded;
+/// 2. three base64url segments, strict (no padding, canonical trailing
+///    bits); a header that is a JSON object with a string `alg`, no
+///    `crit`, no `b64`, and no member name twice;
+/// 3. an `alg` in the allow-list (`none` never is) that the key found by
+///    the [`KeySource`] can verify, and the
+///    [required `typ`](JwtVerifierBuilder::require_typ) if one is;
+/// 4. a signature that verifies;
+/// 5. claims that are a JSON object with no member name twice at any depth;
+///    `exp` in the future (required unless
+///    [`exp_optional`](JwtVerifierBuilder::exp_optional)), `nbf` not in the
+///    future and `iat` not in the future (unless
+///    [`allow_future_iat`](JwtVerifierBuilder::allow_future_iat)), each with
+///    the leeway and each, when present, a finite JSON number within
+///    ±2^53 (fractions are compared without rounding a token into
+///    validity); an `aud` among the accepted audiences, and an `iss` among
+///    the accepted issuers, when configured; every required claim present
+///    and not `null`;
+/// 6. claims that deserialize into `C`.
 ///
 /// The three segments are split and decoded in one pass; the claims are
 /// read only once the signature is verified, in one pass that deserializes
@@ -138,6 +155,8 @@ impl<C, K> fmt::Debug for JwtVerifier<C, K> {
             .field("leeway", &self.inner.validation.leeway)
             .field("audiences", &self.inner.validation.audiences)
             .field("issuers", &self.inner.validation.issuers)
+            .field("typ", &self.inner.typ)
+            .field("max_token_len", &self.inner.max_token_len)
             .field("clock", &self.inner.clock)
             .field("cache", &self.inner.cache)
             .finish_non_exhaustive()
@@ -255,7 +274,10 @@ impl<'b, 't> Segments<'b, 't> {
 }
 
 /// Reads a JOSE header: `alg` (required, a known algorithm), `kid`, `typ`,
-/// `cty` (strings when present), and no `crit`.
+/// `cty` (strings when present), no `crit` (RFC 7515 §4.1.11: warden
+/// understands no extension) and no `b64` (RFC 7797: unencoded payloads are
+/// not supported, and without `crit` the parameter breaks §6). A member
+/// name twice is malformed (the JSON reader refuses it at any depth).
 pub(crate) fn parse_header(bytes: &[u8]) -> Result<TokenHeader<'_>, JwtError> {
     let malformed = || JwtError::new(JwtErrorKind::Malformed);
     let text = std::str::from_utf8(bytes).map_err(|_| malformed())?;
@@ -264,6 +286,7 @@ pub(crate) fn parse_header(bytes: &[u8]) -> Result<TokenHeader<'_>, JwtError> {
     let mut typ = None;
     let mut cty = None;
     let mut crit = false;
+    let mut b64 = false;
     let mut refused = None;
     fn string(value: Value<'_>) -> Result<json::RawStr<'_>, json::Invalid> {
         match value {
@@ -285,6 +308,7 @@ pub(crate) fn parse_header(bytes: &[u8]) -> Result<TokenHeader<'_>, JwtError> {
             b"typ" => typ = Some(string(value)?.decode_in(text)?),
             b"cty" => cty = Some(string(value)?.decode_in(text)?),
             b"crit" => crit = true,
+            b"b64" => b64 = true,
             _ => {}
         }
         Ok(())
@@ -292,6 +316,8 @@ pub(crate) fn parse_header(bytes: &[u8]) -> Result<TokenHeader<'_>, JwtError> {
     .map_err(|_| malformed())?;
     if crit {
         refused = Some(JwtErrorKind::UnsupportedCritical);
+    } else if b64 {
+        refused = Some(JwtErrorKind::Malformed);
     }
     let alg = alg.ok_or_else(malformed)?;
     let alg = if alg.escaped() {
@@ -304,6 +330,35 @@ pub(crate) fn parse_header(bytes: &[u8]) -> Result<TokenHeader<'_>, JwtError> {
         return Err(JwtError::new(kind));
     }
     Ok(TokenHeader { alg, kid, typ, cty })
+}
+
+/// What [`JwtVerifier::begin`] found: the cache's answer, or a token
+/// waiting for its key.
+enum Begun<'b, 't, C> {
+    Cached(Verified<C>),
+    Pending(Pending<'b, 't>),
+}
+
+/// A token whose segments are decoded and whose header passed, waiting for
+/// its key.
+struct Pending<'b, 't> {
+    segments: Segments<'b, 't>,
+    header: Arc<KnownHeader>,
+    /// Whether the header was parsed (not remembered): the memo keeps it
+    /// once the token verifies.
+    remember: bool,
+    now: i64,
+    revision: u64,
+    generation: u64,
+}
+
+/// A media type without the `application/` prefix RFC 7515 §4.1.9 lets
+/// producers leave out (only when no other `/` follows).
+fn media_type(typ: &str) -> &str {
+    match (typ.get(..12), typ.get(12..)) {
+        (Some(prefix), Some(rest)) if prefix.eq_ignore_ascii_case("application/") && !rest.contains('/') => rest,
+        _ => typ,
+    }
 }
 
 impl<C, K> JwtVerifier<C, K>
@@ -340,7 +395,10 @@ where
             algorithms: set,
             leeway: Duration::ZERO,
             require_exp: true,
-            reject_future_iat: false,
+            allow_future_iat: false,
+            allow_weak_hmac_secret: false,
+            typ: None,
+            max_token_len: DEFAULT_MAX_TOKEN_LEN,
             audiences: Vec::new(),
             any_audience: false,
             issuers: Vec::new(),
@@ -359,64 +417,38 @@ where
     /// A [`JwtError`] whose [kind](JwtError::kind) says why; `?` turns it
     /// into the `401 invalid_token` [`AuthRejection`](crate::AuthRejection).
     pub fn verify(&self, token: &str) -> Result<Verified<C>, JwtError> {
-        let now = self.inner.clock.now();
-        // Read before any key is: a key dropped after this makes the entry
-        // stale rather than letting it outlive the key.
-        let revision = self.inner.keys.revision();
-        if let Some(hit) = self.cached(token, now, revision) {
-            return Ok(hit);
-        }
         let mut room = SegmentBuffer::new();
-        let buffer = room.for_token(token);
-        // A header this thread saw in a token that verified is not decoded
-        // and parsed again (see `memo`); the checks are the same either way,
-        // in the same order.
-        if let Some(known) = memo::find(token.as_bytes()) {
-            let segments = Segments::decode(token, Some((known.len(), known.signature_len())), buffer)?;
-            let header = known.header();
-            let alg = header.alg;
-            self.check_algorithm(alg)?;
-            let key = self.inner.keys.resolve(&header)?;
-            drop(header);
-            return self.finish(token, &segments, alg, &key, now, revision);
-        }
-        let segments = Segments::decode(token, None, buffer)?;
-        let header = parse_header(segments.header)?;
-        let alg = header.alg;
-        self.check_algorithm(alg)?;
-        let key = self.inner.keys.resolve(&header)?;
-        let verified = self.finish(token, &segments, alg, &key, now, revision)?;
-        let segment = token.as_bytes().get(..token.find('.').unwrap_or(0)).unwrap_or_default();
-        memo::remember(segment, segments.signature_len(token), &header);
-        Ok(verified)
+        let pending = match self.begin(token, &mut room)? {
+            Begun::Cached(hit) => return Ok(hit),
+            Begun::Pending(pending) => pending,
+        };
+        let key = self.inner.keys.resolve(&pending.header.header())?;
+        self.complete(token, pending, &key, None)
     }
 
     /// Verifies `token`, letting the key source fetch keys it does not have
     /// yet (a JWKS source refetching on an unknown `kid`). With a static key
-    /// or [`KeySet`](super::KeySet) it never waits.
+    /// or [`KeySet`](super::KeySet) it never waits. The checks are
+    /// [`verify`](Self::verify)'s, in the same order; the claims are judged
+    /// by the clock once the key is there.
     ///
     /// # Errors
     ///
-    /// As [`verify`](Self::verify).
+    /// As [`verify`](Self::verify), and
+    /// [`Overloaded`](JwtErrorKind::Overloaded) when the source refuses to
+    /// wait.
     pub async fn verify_async(&self, token: &str) -> Result<Verified<C>, JwtError> {
-        let now = self.inner.clock.now();
-        // Read before any key is: a key dropped after this makes the entry
-        // stale rather than letting it outlive the key.
-        let revision = self.inner.keys.revision();
-        if let Some(hit) = self.cached(token, now, revision) {
-            return Ok(hit);
-        }
         let mut room = SegmentBuffer::new();
-        let buffer = room.for_token(token);
-        let segments = Segments::decode(token, None, buffer)?;
-        let header = parse_header(segments.header)?;
-        let alg = header.alg;
-        self.check_algorithm(alg)?;
+        let pending = match self.begin(token, &mut room)? {
+            Begun::Cached(hit) => return Ok(hit),
+            Begun::Pending(pending) => pending,
+        };
+        let header = pending.header.header();
         let key = self.inner.keys.resolve_async(&header).await?;
         drop(header);
         // A fetch may have taken a while: judge the claims by the clock now.
         let now = self.inner.clock.now();
-        self.finish(token, &segments, alg, &key, now, revision)
+        self.complete(token, pending, &key, Some(now))
     }
 
     /// The key source.
@@ -431,17 +463,54 @@ where
 
     /// Empties the cache (after a key is revoked, say; a key set fetched by
     /// a [`KeySource`] that drops a key does this by itself, through its
-    /// [revision](KeySource::revision)).
+    /// [revision](KeySource::revision)). A verification that began before
+    /// the call, and finishes after it, leaves nothing in the cache that
+    /// is served.
     pub fn clear_cache(&self) {
         if let Some(cache) = &self.inner.cache {
             cache.clear();
         }
     }
 
+    /// Everything before the key: the length limit, the cache, the
+    /// segments, the header (remembered or parsed), the algorithm and the
+    /// type. The time, the key source's revision and the cache's
+    /// generation are read first, before any key is: a key dropped, or a
+    /// cache cleared, after this makes the entry of this token stale.
+    #[inline(always)]
+    fn begin<'b, 't>(&self, token: &'t str, room: &'b mut SegmentBuffer) -> Result<Begun<'b, 't, C>, JwtError> {
+        if token.len() > self.inner.max_token_len {
+            return Err(JwtError::new(JwtErrorKind::TooLong));
+        }
+        let now = self.inner.clock.now();
+        let revision = self.inner.keys.revision();
+        let generation = self.inner.cache.as_ref().map_or(0, TokenCache::generation);
+        if let Some(hit) = self.cached(token, now, revision) {
+            return Ok(Begun::Cached(hit));
+        }
+        let buffer = room.for_token(token);
+        // A header this thread saw in a token that verified is not decoded
+        // and parsed again (see `memo`); the checks are the same either way,
+        // in the same order.
+        let (segments, header, remember) = match memo::find(token.as_bytes()) {
+            Some(known) => (Segments::decode(token, Some((known.len(), known.signature_len())), buffer)?, known, false),
+            None => {
+                let segments = Segments::decode(token, None, buffer)?;
+                let parsed = parse_header(segments.header)?;
+                let segment = token.as_bytes().get(..token.find('.').unwrap_or(0)).unwrap_or_default();
+                let header = KnownHeader::new(segment, segments.signature_len(token), &parsed);
+                (segments, header, true)
+            }
+        };
+        self.check_algorithm(header.alg())?;
+        self.check_type(header.typ())?;
+        Ok(Begun::Pending(Pending { segments, header, remember, now, revision, generation }))
+    }
+
     #[inline]
     fn cached(&self, token: &str, now: i64, revision: u64) -> Option<Verified<C>> {
         let entry = self.inner.cache.as_ref()?.get(token, now, revision)?;
-        Some(Verified { claims: entry.claims, alg: entry.alg, exp: Some(entry.exp), cached: true })
+        Some(Verified { claims: entry.claims, header: entry.header, exp: Some(entry.exp), cached: true })
     }
 
     #[inline]
@@ -453,24 +522,41 @@ where
         }
     }
 
+    /// RFC 8725 §3.11 explicit typing: the required `typ`, compared without
+    /// regard to case and to an `application/` prefix (RFC 7515 §4.1.9).
+    #[inline]
+    fn check_type(&self, typ: Option<&str>) -> Result<(), JwtError> {
+        match (&self.inner.typ, typ) {
+            (None, _) => Ok(()),
+            (Some(required), Some(typ)) if media_type(typ).eq_ignore_ascii_case(required) => Ok(()),
+            (Some(_), _) => Err(JwtError::new(JwtErrorKind::InvalidType)),
+        }
+    }
+
+    /// Everything after the key: the signature, the claims, the cache, the
+    /// memo. `now` replaces the time read at the start (after a fetch).
     #[inline(always)]
-    fn finish(
+    fn complete(
         &self,
         token: &str,
-        segments: &Segments<'_, '_>,
-        alg: Algorithm,
+        pending: Pending<'_, '_>,
         key: &DecodingKey,
-        now: i64,
-        revision: u64,
+        now: Option<i64>,
     ) -> Result<Verified<C>, JwtError> {
-        key.verify(alg, segments.signing_input, segments.signature)?;
+        let Pending { segments, header, remember, now: begun, revision, generation } = pending;
+        key.verify(header.alg(), segments.signing_input, segments.signature)?;
         let payload = std::str::from_utf8(segments.payload).map_err(|_| JwtError::new(JwtErrorKind::Malformed))?;
-        let (claims, exp, nbf) = self.claims(payload, now)?;
+        let (claims, exp, nbf) = self.claims(payload, now.unwrap_or(begun))?;
         let claims = Arc::new(claims);
         if let (Some(cache), Some(exp)) = (&self.inner.cache, exp) {
-            cache.insert(token, Entry { claims: Arc::clone(&claims), alg, exp, nbf, revision });
+            let entry =
+                Entry { claims: Arc::clone(&claims), header: Arc::clone(&header), exp, nbf, revision, generation };
+            cache.insert(token, entry);
         }
-        Ok(Verified { claims, alg, exp, cached: false })
+        if remember {
+            memo::remember(&header);
+        }
+        Ok(Verified { claims, header, exp, cached: false })
     }
 
     /// The claims `C` of a verified payload, checked at `now`, with their
@@ -505,20 +591,28 @@ where
     }
 }
 
+/// The longest token a verifier decodes unless told otherwise: 8 KiB.
+pub(crate) const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
+
 /// Builds a [`JwtVerifier`]; see [`JwtVerifier::builder`].
 ///
-/// Defaults are secure, and PyJWT's but for `iat`: no leeway, `exp`
-/// required, `nbf` checked when present, `iat` only type-checked (see
-/// [`reject_future_iat`](Self::reject_future_iat)), a token with
-/// an `aud` refused unless an [`audience`](Self::audience) accepts it, the
-/// system clock, no cache.
+/// Defaults are secure: no leeway; `exp` required; `nbf` checked when
+/// present; `iat` (when present) not in the future; `exp`, `nbf` and `iat`
+/// NumericDates (finite JSON numbers within ±2^53) whatever the claims type
+/// reads; a token with an `aud` refused unless an
+/// [`audience`](Self::audience) accepts it; HMAC secrets at least as long
+/// as the hash output; tokens of at most 8 KiB; no `typ` required; the
+/// system clock; no cache.
 #[must_use]
 pub struct JwtVerifierBuilder<C, K> {
     keys: K,
     algorithms: AlgorithmSet,
     leeway: Duration,
     require_exp: bool,
-    reject_future_iat: bool,
+    allow_future_iat: bool,
+    allow_weak_hmac_secret: bool,
+    typ: Option<Box<str>>,
+    max_token_len: usize,
     audiences: Vec<Box<str>>,
     any_audience: bool,
     issuers: Vec<Box<str>>,
@@ -536,6 +630,8 @@ impl<C, K> fmt::Debug for JwtVerifierBuilder<C, K> {
             .field("audiences", &self.audiences)
             .field("issuers", &self.issuers)
             .field("required", &self.required)
+            .field("typ", &self.typ)
+            .field("max_token_len", &self.max_token_len)
             .field("cache", &self.cache)
             .finish_non_exhaustive()
     }
@@ -581,17 +677,49 @@ where
     }
 
     /// Accepts tokens without `exp` (which then never expire). An `exp`
-    /// that is present is still checked.
+    /// that is present is still checked, and one that is not a NumericDate
+    /// (`null`, a string, a number beyond ±2^53) still refuses the token.
     pub fn exp_optional(mut self) -> Self {
         self.require_exp = false;
         self
     }
 
-    /// Refuses tokens whose `iat` is in the future (beyond the leeway) as
-    /// [`NotYetValid`](JwtErrorKind::NotYetValid). Off by default, as RFC
-    /// 7519 §4.1.6 asks no such check; PyJWT 2.x makes it.
-    pub fn reject_future_iat(mut self) -> Self {
-        self.reject_future_iat = true;
+    /// Accepts tokens whose `iat` is in the future (beyond the leeway). By
+    /// default they are refused as [`NotYetValid`](JwtErrorKind::NotYetValid):
+    /// RFC 7519 §4.1.6 asks no such check, but a token issued in 2099 was
+    /// minted by a clock or a key nobody should trust (PyJWT refuses it too).
+    pub fn allow_future_iat(mut self) -> Self {
+        self.allow_future_iat = true;
+        self
+    }
+
+    /// Accepts HMAC secrets shorter than the hash output of the algorithms
+    /// they are used with (32, 48 and 64 bytes for `HS256`, `HS384`,
+    /// `HS512`; RFC 7518 §3.2), which [`build`](Self::build) otherwise
+    /// refuses: for a legacy secret that cannot be changed at once. A short
+    /// secret can be guessed offline from any one of its tokens.
+    pub fn allow_weak_hmac_secret(mut self) -> Self {
+        self.allow_weak_hmac_secret = true;
+        self
+    }
+
+    /// Requires the header's `typ` to be `typ` (RFC 8725 §3.11 explicit
+    /// typing), compared without regard to case and to an `application/`
+    /// prefix (RFC 7515 §4.1.9): `require_typ("at+jwt")` accepts `at+jwt`,
+    /// `AT+JWT` and `application/at+jwt` (RFC 9068 §4). A token without a
+    /// `typ`, or with another one, is refused as
+    /// [`InvalidType`](JwtErrorKind::InvalidType).
+    pub fn require_typ(mut self, typ: impl Into<Cow<'static, str>>) -> Self {
+        self.typ = Some(Box::from(media_type(&typ.into())));
+        self
+    }
+
+    /// Refuses tokens longer than `bytes` as
+    /// [`TooLong`](JwtErrorKind::TooLong) before decoding anything of them
+    /// (default 8 KiB: a token with a few dozen claims and an RSA-4096
+    /// signature is under 2 KiB).
+    pub fn max_token_len(mut self, bytes: usize) -> Self {
+        self.max_token_len = bytes;
         self
     }
 
@@ -624,14 +752,31 @@ where
     /// # Errors
     ///
     /// An empty allow-list, an allowed algorithm no key of the source can
-    /// verify, an empty audience, issuer or claim name, more than 64
-    /// required claims, or a cache of capacity 0.
+    /// verify, an HMAC secret too short for an allowed algorithm (unless
+    /// [`allow_weak_hmac_secret`](Self::allow_weak_hmac_secret)), an empty
+    /// audience, issuer, `typ` or claim name, more than 64 required claims,
+    /// a token length limit of 0, or a cache of capacity 0.
     pub fn build(self) -> Result<JwtVerifier<C, K>, JwtConfigError> {
         if self.algorithms.is_empty() {
             return Err(JwtConfigError::NoAlgorithms);
         }
         if let Some(alg) = self.algorithms.iter().find(|alg| !self.keys.supports(*alg)) {
             return Err(JwtConfigError::AlgorithmWithoutKey(alg));
+        }
+        if !self.allow_weak_hmac_secret {
+            for alg in self.algorithms.iter() {
+                if let (Some(min), Some(len)) = (alg.min_secret_len(), self.keys.shortest_secret(alg))
+                    && len < min
+                {
+                    return Err(JwtConfigError::WeakHmacSecret { alg, len, min });
+                }
+            }
+        }
+        if self.typ.as_deref().is_some_and(str::is_empty) {
+            return Err(JwtConfigError::InvalidClaimSetting("the required typ is empty"));
+        }
+        if self.max_token_len == 0 {
+            return Err(JwtConfigError::InvalidClaimSetting("the token length limit is 0"));
         }
         if self.audiences.iter().any(|audience| audience.is_empty()) {
             return Err(JwtConfigError::InvalidClaimSetting("an audience is empty"));
@@ -653,7 +798,7 @@ where
             algorithms: self.algorithms,
             leeway,
             require_exp: self.require_exp,
-            reject_future_iat: self.reject_future_iat,
+            reject_future_iat: !self.allow_future_iat,
             audiences: self.audiences.into_boxed_slice(),
             any_audience: self.any_audience,
             issuers: self.issuers.into_boxed_slice(),
@@ -662,6 +807,8 @@ where
         let inner = Inner {
             keys: self.keys,
             validation,
+            typ: self.typ,
+            max_token_len: self.max_token_len,
             clock: self.clock,
             cache: self.cache.map(|capacity| TokenCache::new(capacity, leeway)),
         };
