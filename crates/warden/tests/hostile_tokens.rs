@@ -131,7 +131,9 @@ impl Target {
         let sync = verifier.clone();
         Self {
             name,
-            verify: Box::new(move |token| guarded(|| sync.verify(token).map(drop).map_err(|e| format!("{:?}", e.kind())))),
+            verify: Box::new(move |token| {
+                guarded(|| sync.verify(token).map(drop).map_err(|e| format!("{:?}", e.kind())))
+            }),
             verify_async: Box::new(move |token| {
                 guarded(|| {
                     runtime.block_on(verifier.verify_async(token)).map(drop).map_err(|e| format!("{:?}", e.kind()))
@@ -190,8 +192,12 @@ fn run(config: &str, targets: &[Target]) {
             } else {
                 format!("verify {}, again {}, verify_async {}", show(&first), show(&again), show(&asynchronous))
             };
-            writeln!(wrong, "  [{}] {}: expected {expected}, {got}\n      {} [{}]", target.name, case.id, case.description, case.lib)
-                .unwrap();
+            writeln!(
+                wrong,
+                "  [{}] {}: expected {expected}, {got}\n      {} [{}]",
+                target.name, case.id, case.description, case.lib
+            )
+            .unwrap();
         }
     }
     assert!(
@@ -284,14 +290,8 @@ fn demo_eddsa_accepts_its_tokens_and_refuses_every_forgery() {
 fn tutorial_ports_accept_their_tokens_and_refuse_every_forgery() {
     let spec = spec("tutorial");
     let key = || DecodingKey::from_secret(spec.secret.as_deref().unwrap().as_bytes()).unwrap();
-    let tutorial004 = JwtVerifier::<TokenData>::builder(key(), algorithms(spec))
-        .clock(clock())
-        .build()
-        .unwrap();
-    let tutorial005 = JwtVerifier::<TokenPayload>::builder(key(), algorithms(spec))
-        .clock(clock())
-        .build()
-        .unwrap();
+    let tutorial004 = JwtVerifier::<TokenData>::builder(key(), algorithms(spec)).clock(clock()).build().unwrap();
+    let tutorial005 = JwtVerifier::<TokenPayload>::builder(key(), algorithms(spec)).clock(clock()).build().unwrap();
     run("tutorial", &[Target::new("tutorial004", tutorial004), Target::new("tutorial005", tutorial005)]);
 }
 
