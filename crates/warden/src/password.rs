@@ -43,13 +43,65 @@
 //! In a handler, look the user up, then call [`verify_password_or_dummy`]
 //! with the stored hash or `None`; answer the same `401` for both failures.
 //!
+//! # Bounding the cost of logins
+//!
+//! Each check allocates the hash's memory cost (64 MiB with pwdlib's
+//! parameters) and keeps a core busy for a tenth of a second or more. Run
+//! on `tokio::task::spawn_blocking` without a limit, 120 concurrent wrong
+//! logins took 7.5 GB of memory on up to 512 blocking threads. A
+//! [`PasswordVerifier`] runs the same login check
+//! ([`verify_or_dummy`](PasswordVerifier::verify_or_dummy)) off the async
+//! runtime within two limits, both tokio semaphores whose waiters queue in
+//! arrival order:
+//!
+//! * a **concurrency limit** (default: the number of CPUs), and
+//! * a **memory budget** (default 512 MiB): each check holds the memory cost
+//!   `m` of the hash it verifies, read from the stored PHC string (the
+//!   dummy check, the hasher's own). A stored hash may ask for up to 1 GiB;
+//!   one that asks for more than the budget is never run (it is logged at
+//!   WARN and takes the dummy path with the hasher's cost, answering
+//!   `false`), nor is one above [`MAX_MEMORY_KIB`].
+//!
+//! A check that waits longer than the queue timeout (default 5 s) for its
+//! place gets [`PasswordBusy`], which becomes `503 Service Unavailable` with
+//! `Retry-After` as an [`AuthRejection`](crate::AuthRejection): the
+//! credentials were not judged. A caller that gives up (a client that
+//! disconnects) frees its place in the queue at once, and a check already
+//! running keeps its permits until argon2 returns: never more checks run at
+//! once than the limits allow.
+//!
+//! ```
+//! use warden::password::{PasswordHasher, PasswordVerifier};
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Cheap parameters keep this example fast; use `PasswordHasher::new()` in an application.
+//! let hasher = PasswordHasher::builder().memory_kib(1024).iterations(1).parallelism(1).build()?;
+//! let stored = hasher.hash("secret")?;
+//! let passwords = PasswordVerifier::builder(hasher)
+//!     .memory_budget(256 << 20)
+//!     .concurrency(4)
+//!     .queue_timeout(std::time::Duration::from_secs(2))
+//!     .build()?;
+//!
+//! assert!(passwords.verify_or_dummy("secret", Some(&stored)).await?);
+//! assert!(!passwords.verify_or_dummy("guess", Some(&stored)).await?);
+//! // No such user: the same work, and false.
+//! assert!(!passwords.verify_or_dummy("secret", None).await?);
+//! # Ok(()) }
+//! ```
+//!
+//! In a handler, `?` on the result turns [`PasswordBusy`] into the `503`
+//! (or build your own answer from [`PasswordBusy::retry_after`], such as
+//! RFC 6749's `temporarily_unavailable` at a token endpoint).
+//!
 //! # Blocking
 //!
 //! Hashing and verifying take tens to hundreds of milliseconds of CPU by
 //! design: about 0.14 s for the default parameters on one 2020s x86-64 core
 //! in a release build, several times that in a debug build. In an async
-//! handler run them with `tokio::task::spawn_blocking` so they do not stall
-//! the runtime's other tasks.
+//! handler use a [`PasswordVerifier`], or at least run
+//! [`PasswordHasher`]'s methods with `tokio::task::spawn_blocking`, so they
+//! do not stall the runtime's other tasks.
 //!
 //! # Secrets
 //!
@@ -61,12 +113,22 @@
 //! [pwdlib]: https://frankie567.github.io/pwdlib/
 //! [PHC string]: https://github.com/P-H-C/phc-string-format/blob/master/phc-sf-spec.md
 
-use std::{fmt, hint::black_box, sync::LazyLock};
+use std::{
+    fmt,
+    hint::black_box,
+    num::NonZeroUsize,
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
 use argon2::{
     Algorithm, Argon2, Params, Version,
     password_hash::{self, PasswordHasher as _, PasswordVerifier as _, phc::PasswordHash},
 };
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use zeroize::Zeroizing;
+
+use crate::AuthRejection;
 
 /// The largest memory cost (in KiB) that is hashed or verified: 1 GiB.
 ///
@@ -412,6 +474,256 @@ pub fn verify_password(password: &str, phc: &str) -> Result<bool, PasswordError>
 /// [`PasswordHasher::verify_or_dummy`]).
 pub fn verify_password_or_dummy(password: &str, phc: Option<&str>) -> bool {
     DEFAULT_HASHER.verify_or_dummy(password, phc)
+}
+
+/// Runs login checks within a memory budget and a concurrency limit, off
+/// the async runtime (see [Bounding the cost of logins](self#bounding-the-cost-of-logins)).
+///
+/// A cheap handle: clones share the limits. `Debug` shows the settings.
+///
+/// | setting | default |
+/// | --- | --- |
+/// | [`memory_budget`](PasswordVerifierBuilder::memory_budget) | 512 MiB |
+/// | [`concurrency`](PasswordVerifierBuilder::concurrency) | [`std::thread::available_parallelism`] (1 if unknown) |
+/// | [`queue_timeout`](PasswordVerifierBuilder::queue_timeout) | 5 s |
+///
+/// Checks need a tokio runtime with its timer (axum's): outside a tokio
+/// runtime every check is [`PasswordBusy`].
+#[derive(Clone)]
+pub struct PasswordVerifier {
+    inner: Arc<Limits>,
+}
+
+struct Limits {
+    hasher: PasswordHasher,
+    /// The memory budget in KiB, the `memory` semaphore's permits.
+    budget_kib: usize,
+    concurrency: usize,
+    queue_timeout: Duration,
+    running: Arc<Semaphore>,
+    memory: Arc<Semaphore>,
+    #[cfg(test)]
+    probe: tests::Probe,
+}
+
+impl PasswordVerifier {
+    /// The default memory budget: 512 MiB.
+    pub const DEFAULT_MEMORY_BUDGET: usize = 512 << 20;
+    /// The default queue timeout: 5 s.
+    pub const DEFAULT_QUEUE_TIMEOUT: Duration = Duration::from_secs(5);
+
+    /// A verifier for `hasher`'s dummy checks with the default limits.
+    ///
+    /// # Errors
+    ///
+    /// [`PasswordError::InvalidConfig`] if the hasher's memory cost exceeds
+    /// the default budget (512 MiB): use [`builder`](Self::builder).
+    pub fn new(hasher: PasswordHasher) -> Result<Self, PasswordError> {
+        Self::builder(hasher).build()
+    }
+
+    /// A builder with the default limits; `hasher` runs the checks, and its
+    /// parameters are those of the dummy check for an unknown user.
+    pub fn builder(hasher: PasswordHasher) -> PasswordVerifierBuilder {
+        PasswordVerifierBuilder {
+            hasher,
+            memory_budget: Self::DEFAULT_MEMORY_BUDGET,
+            concurrency: std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+            queue_timeout: Self::DEFAULT_QUEUE_TIMEOUT,
+        }
+    }
+
+    /// The hasher that runs the checks.
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.inner.hasher
+    }
+
+    /// The login check of [`PasswordHasher::verify_or_dummy`] (`true` only
+    /// when `phc` is `Some` and `password` matches it; `None` costs a check
+    /// with the hasher's parameters and is `false`), run on tokio's
+    /// blocking threads once a place within the limits is free.
+    ///
+    /// A stored hash whose memory cost exceeds the budget is not run: it is
+    /// logged at WARN and answered by the dummy check, `false`.
+    ///
+    /// The password is copied into the blocking task in a buffer wiped when
+    /// the check ends. Dropping the returned future before the check starts
+    /// gives up its place in the queue; after, the check finishes on its
+    /// thread, holding its place, and its answer is dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`PasswordBusy`] when no place was free within the queue timeout
+    /// (or there is no tokio runtime, or it is shutting down).
+    pub async fn verify_or_dummy(&self, password: &str, phc: Option<&str>) -> Result<bool, PasswordBusy> {
+        let limits = &self.inner;
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| PasswordBusy::new())?;
+        let (phc, kib) = limits.weigh(phc);
+        let acquire = async {
+            let running = Arc::clone(&limits.running).acquire_owned().await.ok()?;
+            let memory = Arc::clone(&limits.memory).acquire_many_owned(kib).await.ok()?;
+            Some(Permits { _running: running, _memory: memory })
+        };
+        let permits = match tokio::time::timeout(limits.queue_timeout, acquire).await {
+            Ok(Some(permits)) => permits,
+            _ => return Err(PasswordBusy::new()),
+        };
+        let password = Zeroizing::new(password.to_owned());
+        let limits = Arc::clone(&self.inner);
+        runtime
+            .spawn_blocking(move || {
+                // The permits are dropped when argon2 is done, whether or not
+                // anyone still awaits the answer.
+                let _permits = permits;
+                #[cfg(test)]
+                let _probe = limits.probe.enter(kib);
+                limits.hasher.verify_or_dummy(&password, phc.as_deref())
+            })
+            .await
+            .map_err(|_| PasswordBusy::new())
+    }
+}
+
+/// A check's two places: one of the concurrency limit, `m` KiB of the budget.
+struct Permits {
+    _running: OwnedSemaphorePermit,
+    _memory: OwnedSemaphorePermit,
+}
+
+impl Limits {
+    /// The stored hash to verify (`None`: the dummy check) and the memory it
+    /// holds, in KiB.
+    fn weigh(&self, phc: Option<&str>) -> (Option<String>, u32) {
+        let dummy = self.hasher.memory_kib();
+        let Some(phc) = phc else { return (None, dummy) };
+        // A hash that cannot be parsed takes the dummy path in the check
+        // (which logs it): the hasher's cost.
+        let Ok(kib) = parse_phc(phc)
+            .and_then(|hash| Params::try_from(&hash).map_err(|_| PasswordError::MalformedHash))
+            .map(|params| params.m_cost())
+        else {
+            return (Some(phc.to_owned()), dummy);
+        };
+        if usize::try_from(kib).map_or(true, |kib| kib > self.budget_kib) {
+            tracing::warn!(
+                target: "warden::password",
+                memory_kib = kib,
+                budget_kib = self.budget_kib,
+                "stored password hash needs more memory than the verifier's budget; answering false"
+            );
+            return (None, dummy);
+        }
+        (Some(phc.to_owned()), kib)
+    }
+}
+
+impl fmt::Debug for PasswordVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let limits = &self.inner;
+        f.debug_struct("PasswordVerifier")
+            .field("hasher", &limits.hasher)
+            .field("memory_budget_kib", &limits.budget_kib)
+            .field("concurrency", &limits.concurrency)
+            .field("queue_timeout", &limits.queue_timeout)
+            .finish()
+    }
+}
+
+/// Settings of a [`PasswordVerifier`]; [`build`](Self::build) checks them.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct PasswordVerifierBuilder {
+    hasher: PasswordHasher,
+    memory_budget: usize,
+    concurrency: usize,
+    queue_timeout: Duration,
+}
+
+impl PasswordVerifierBuilder {
+    /// The memory all running checks may hold together, in bytes (counted
+    /// in whole KiB): at least the hasher's memory cost.
+    pub fn memory_budget(mut self, bytes: usize) -> Self {
+        self.memory_budget = bytes;
+        self
+    }
+
+    /// The most checks that run at once: at least 1.
+    pub fn concurrency(mut self, checks: usize) -> Self {
+        self.concurrency = checks;
+        self
+    }
+
+    /// How long a check waits for its place before it is [`PasswordBusy`].
+    /// Zero: only a place free at once is taken.
+    pub fn queue_timeout(mut self, timeout: Duration) -> Self {
+        self.queue_timeout = timeout;
+        self
+    }
+
+    /// The verifier.
+    ///
+    /// # Errors
+    ///
+    /// [`PasswordError::InvalidConfig`] for a concurrency of 0, or a memory
+    /// budget smaller than the hasher's memory cost (which no dummy check
+    /// would fit).
+    pub fn build(self) -> Result<PasswordVerifier, PasswordError> {
+        if self.concurrency == 0 {
+            return Err(PasswordError::InvalidConfig("concurrency must be at least 1"));
+        }
+        let budget_kib = (self.memory_budget / 1024).min(Semaphore::MAX_PERMITS);
+        if budget_kib < self.hasher.memory_kib() as usize {
+            return Err(PasswordError::InvalidConfig("memory_budget must hold the hasher's memory cost"));
+        }
+        let concurrency = self.concurrency.min(Semaphore::MAX_PERMITS);
+        Ok(PasswordVerifier {
+            inner: Arc::new(Limits {
+                hasher: self.hasher,
+                budget_kib,
+                concurrency,
+                queue_timeout: self.queue_timeout,
+                running: Arc::new(Semaphore::new(concurrency)),
+                memory: Arc::new(Semaphore::new(budget_kib)),
+                #[cfg(test)]
+                probe: tests::Probe::default(),
+            }),
+        })
+    }
+}
+
+/// No place for a password check within the queue timeout: the
+/// credentials were not judged. As an [`AuthRejection`] it is `503 Service
+/// Unavailable` with `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordBusy {
+    retry_after: Duration,
+}
+
+impl PasswordBusy {
+    fn new() -> Self {
+        Self { retry_after: Duration::from_secs(1) }
+    }
+
+    /// How long the client should wait before trying again: 1 s.
+    pub fn retry_after(&self) -> Duration {
+        self.retry_after
+    }
+}
+
+impl fmt::Display for PasswordBusy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("too many password checks are waiting")
+    }
+}
+
+impl std::error::Error for PasswordBusy {}
+
+impl From<PasswordBusy> for AuthRejection {
+    /// `503 Service Unavailable` with `Retry-After` and
+    /// `{"detail":"Service Unavailable"}` (see [`AuthRejection::unavailable`]).
+    fn from(busy: PasswordBusy) -> Self {
+        Self::unavailable(busy.retry_after).with_reason("too many password checks are waiting")
+    }
 }
 
 static DEFAULT_HASHER: LazyLock<PasswordHasher> = LazyLock::new(PasswordHasher::new);
