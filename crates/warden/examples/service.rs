@@ -142,7 +142,7 @@ use std::{
 use axum::{
     Json, Router,
     extract::{FromRef, FromRequestParts, State},
-    http::{StatusCode, request::Parts},
+    http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -157,9 +157,9 @@ use warden::{
     ApiKey, Auth, AuthErrorKind, AuthRejection, BearerToken, HttpBasic, OAuth2PasswordBearer,
     OAuth2PasswordRequestForm, Secret, Security, TokenResponse,
     form::TokenFormRejection,
-    jwt::{Algorithm, DecodingKey, EncodingKey, Header, JwtVerifier, encode},
+    jwt::{Algorithm, DecodingKey, EncodingKey, Header, JwkSet, JwtVerifier, KeySet, encode},
     openapi::{DocContext, DocumentSecurity, Routes, SecurityRequirements, SwaggerUi},
-    password::{hash_password, verify_password_or_dummy},
+    password::{PasswordBusy, PasswordHasher, PasswordVerifier, hash_password},
     scopes::{DeclareScopes, GrantedScopes, SecurityScopes},
     verify::{JwtBearer, Verifier},
 };
@@ -185,6 +185,9 @@ const BASIC_REALM: &str = "warden demo";
 /// What a refused login or Basic check says, whatever the reason.
 const INCORRECT_TEXT: &str = "Incorrect username or password";
 
+/// What a login or Basic check refused for want of a place says.
+const BUSY_TEXT: &str = "Too many password checks at once; try again shortly";
+
 /// What a login asking for a scope the user does not hold gets.
 const NOT_GRANTED: &str = "A requested scope is not granted to this user";
 
@@ -203,9 +206,16 @@ const METRICS: &str = "/metrics/";
 /// The OpenAPI document and Swagger UI, as FastAPI serves them.
 const OPENAPI_PATH: &str = "/openapi.json";
 const DOCS_PATH: &str = "/docs";
+/// The public key of `--signing-key`, as a JWK set (RFC 8615, RFC 8414's
+/// `jwks_uri` convention).
+const JWKS_PATH: &str = "/.well-known/jwks.json";
+
+/// How long a client may keep the JWK set: five minutes.
+const JWKS_CACHE_CONTROL: &str = "public, max-age=300";
 
 /// Every route's path, for the slash redirects.
-const ROUTES: &[&str] = &[TOKEN_PATH, USERS_ME, USERS_ME_ITEMS, STATUS, WHOAMI, METRICS, OPENAPI_PATH, DOCS_PATH];
+const ROUTES: &[&str] =
+    &[TOKEN_PATH, USERS_ME, USERS_ME_ITEMS, STATUS, WHOAMI, METRICS, OPENAPI_PATH, DOCS_PATH, JWKS_PATH];
 
 warden::scopes! {
     /// What the active-user check asks for.
@@ -550,8 +560,19 @@ impl GrantedScopes for Claims {
 /// `insufficient_scope`, then the user must still exist.
 #[derive(Debug, Clone)]
 struct CurrentUser {
-    jwt: JwtBearer<Claims>,
+    jwt: TokenCheck,
     db: Db,
+}
+
+/// How tokens verify: HS256 with the secret, or only the algorithm of the
+/// `--signing-key`, with its public key.
+#[derive(Debug, Clone)]
+enum TokenCheck {
+    /// HS256 and the JWT secret, whatever the `kid`.
+    Secret(JwtBearer<Claims>),
+    /// The signing key's algorithm and public key, under its `kid` (a token
+    /// without one finds the one key).
+    KeyPair(JwtBearer<Claims, OAuth2PasswordBearer, KeySet>),
 }
 
 impl Verifier for CurrentUser {
@@ -559,15 +580,24 @@ impl Verifier for CurrentUser {
     type Output = User;
 
     fn scheme(&self) -> &OAuth2PasswordBearer {
-        self.jwt.scheme()
+        match &self.jwt {
+            TokenCheck::Secret(jwt) => jwt.scheme(),
+            TokenCheck::KeyPair(jwt) => jwt.scheme(),
+        }
     }
 
     fn answers_rfc6750(&self) -> bool {
-        self.jwt.answers_rfc6750()
+        match &self.jwt {
+            TokenCheck::Secret(jwt) => jwt.answers_rfc6750(),
+            TokenCheck::KeyPair(jwt) => jwt.answers_rfc6750(),
+        }
     }
 
     async fn verify(&self, token: &BearerToken, scopes: &SecurityScopes) -> Result<User, AuthRejection> {
-        let claims = self.jwt.verify(token, scopes).await?;
+        let claims = match &self.jwt {
+            TokenCheck::Secret(jwt) => jwt.verify(token, scopes).await?,
+            TokenCheck::KeyPair(jwt) => jwt.verify(token, scopes).await?,
+        };
         let username = claims.sub.clone();
         match self.db.run(move |connection| Db::user(connection, &username)).await {
             // The token's scopes are checked, and the user must still hold
@@ -617,10 +647,83 @@ impl FromRequestParts<Service> for ActiveUser {
 struct Service {
     current_user: CurrentUser,
     db: Db,
-    key: EncodingKey,
+    signer: Signer,
+    passwords: PasswordVerifier,
     basic: HttpBasic,
     api_key: ApiKey,
     operator_key: Arc<Secret>,
+}
+
+/// How `/token` signs: the key and the header (`alg`, and `kid` for a
+/// `--signing-key`).
+#[derive(Debug, Clone)]
+struct Signer {
+    key: EncodingKey,
+    header: Arc<Header>,
+}
+
+/// The `--signing-key`: what signs, what verifies, what is published.
+#[derive(Debug)]
+struct KeyPair {
+    signer: Signer,
+    keys: KeySet,
+    /// The public key under its `kid`, as served at [`JWKS_PATH`].
+    jwks: JwkSet,
+}
+
+impl KeyPair {
+    /// The private key in `pem` (PKCS#8, PKCS#1 RSA or SEC1 EC): RSA of at
+    /// least 2048 bits signs RS256, P-256 ES256, Ed25519 EdDSA (P-384,
+    /// which warden reads too, ES384). Its `kid` is the RFC 7638 thumbprint
+    /// of the public key, which every replica holding the key computes alike.
+    fn from_pem(pem: &[u8]) -> Result<Self, AnyError> {
+        let key = EncodingKey::from_pem(pem)?;
+        let (Some(alg), Some(mut jwk)) = (key.algorithm(), key.public_jwk()) else {
+            return Err("the signing key has no public key to publish".into());
+        };
+        let kid = jwk.thumbprint()?;
+        jwk.kid = Some(kid.clone());
+        let keys = KeySet::new().with_key(&kid, key.decoding_key()?);
+        let header = Arc::new(Header::new(alg).with_kid(kid));
+        Ok(Self { signer: Signer { key, header }, keys, jwks: JwkSet::new(vec![jwk]) })
+    }
+
+    /// The algorithm it signs with.
+    fn algorithm(&self) -> Algorithm {
+        self.signer.header.alg
+    }
+
+    /// Its `kid`.
+    fn kid(&self) -> &str {
+        self.signer.header.kid.as_deref().unwrap_or_default()
+    }
+}
+
+/// The limits of the password checks (see [`PasswordVerifier`]); `None`
+/// keeps warden's default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct PasswordLimits {
+    memory_mib: Option<usize>,
+    concurrency: Option<usize>,
+    queue_timeout: Option<Duration>,
+}
+
+impl PasswordLimits {
+    /// The verifier that runs every login's argon2 check within the limits,
+    /// pwdlib's parameters for the dummy check.
+    fn verifier(self) -> Result<PasswordVerifier, AnyError> {
+        let mut builder = PasswordVerifier::builder(PasswordHasher::new());
+        if let Some(mib) = self.memory_mib {
+            builder = builder.memory_budget(mib.saturating_mul(1 << 20));
+        }
+        if let Some(checks) = self.concurrency {
+            builder = builder.concurrency(checks);
+        }
+        if let Some(timeout) = self.queue_timeout {
+            builder = builder.queue_timeout(timeout);
+        }
+        Ok(builder.build()?)
+    }
 }
 
 /// What [`open`] found.
@@ -630,6 +733,8 @@ struct Opened {
     /// What the database was: new, of an older version, current.
     found: Found,
     secret: SecretSource,
+    /// The `--signing-key`'s algorithm and `kid`, if one was given.
+    signing: Option<(Algorithm, String)>,
 }
 
 /// The secrets given to the service, from files or the environment; the
@@ -642,6 +747,9 @@ struct Given {
     /// The contents of `--api-key-file`.
     api_key_file: Option<String>,
     api_key_environment: Option<String>,
+    /// The contents of `--signing-key`: a PEM private key.
+    signing_key: Option<Vec<u8>>,
+    passwords: PasswordLimits,
 }
 
 /// Opens (or creates) the database at `path` and builds the service, signing
@@ -660,12 +768,31 @@ fn open(path: &Path, given: Given) -> Result<Opened, AnyError> {
         .scope("me", "Read information about the current user.")
         .scope("items", "Read items.")
         .build()?;
-    let verifier = JwtVerifier::builder(DecodingKey::from_secret(secret.as_bytes())?, [Algorithm::Hs256]).build()?;
-    let current_user = CurrentUser { jwt: JwtBearer::new(scheme, verifier), db: db.clone() };
+    let key_pair = given.signing_key.as_deref().map(KeyPair::from_pem).transpose()?;
+    let signing = key_pair.as_ref().map(|pair| (pair.algorithm(), pair.kid().to_owned()));
+    let (jwt, signer, jwks) = match key_pair {
+        // Only the key's algorithm verifies: an HS256 token is refused, even
+        // one signed with the stored secret.
+        Some(KeyPair { signer, keys, jwks }) => {
+            let verifier = JwtVerifier::builder(keys, [signer.header.alg]).build()?;
+            (TokenCheck::KeyPair(JwtBearer::new(scheme, verifier)), signer, Some(jwks))
+        }
+        None => {
+            let verifier =
+                JwtVerifier::builder(DecodingKey::from_secret(secret.as_bytes())?, [Algorithm::Hs256]).build()?;
+            let signer = Signer {
+                key: EncodingKey::from_secret(secret.as_bytes())?,
+                header: Arc::new(Header::new(Algorithm::Hs256)),
+            };
+            (TokenCheck::Secret(JwtBearer::new(scheme, verifier)), signer, None)
+        }
+    };
+    let current_user = CurrentUser { jwt, db: db.clone() };
     let service = Service {
         current_user,
         db,
-        key: EncodingKey::from_secret(secret.as_bytes())?,
+        signer,
+        passwords: given.passwords.verifier()?,
         basic: HttpBasic::new(BASIC_REALM)?,
         api_key: ApiKey::header("X-API-Key")?,
         operator_key,
@@ -682,20 +809,34 @@ fn open(path: &Path, given: Given) -> Result<Opened, AnyError> {
         .split()?;
     let document = Arc::new(security.to_openapi_json("warden demo service", env!("CARGO_PKG_VERSION")));
     let docs = SwaggerUi::builder(OPENAPI_PATH).title("warden demo service - Swagger UI").build()?;
+    let jwks = jwks.map(|jwks| Arc::new(serde_json::to_value(jwks).unwrap_or_default()));
     let router = router
         .route(OPENAPI_PATH, oauth2::get(move || async move { Json(Value::clone(&document)) }))
+        .route(JWKS_PATH, oauth2::get(move || async move { published_keys(jwks.as_deref()) }))
         .merge(docs.router());
-    Ok(Opened { app: oauth2::starlette(router, ROUTES), found, secret: source })
+    Ok(Opened { app: oauth2::starlette(router, ROUTES), found, secret: source, signing })
+}
+
+/// `GET /.well-known/jwks.json`: the `--signing-key`'s public key, to be
+/// cached five minutes; `404` without a signing key (an HMAC secret is
+/// never published).
+fn published_keys(jwks: Option<&Value>) -> Response {
+    match jwks {
+        Some(jwks) => ([(header::CACHE_CONTROL, HeaderValue::from_static(JWKS_CACHE_CONTROL))], Json(jwks.clone()))
+            .into_response(),
+        None => oauth2::not_found(),
+    }
 }
 
 /// `POST /token`: an access token for the user and the scopes asked for,
 /// which must be among the user's (none asked for, none granted). A
 /// disabled user gets the answer of a wrong password.
 async fn login(State(service): State<Service>, form: OAuth2PasswordRequestForm) -> Response {
-    let row = match authenticate(&service.db, form.username, form.password).await {
+    let row = match authenticate(&service, form.username, form.password).await {
         Ok(Some(row)) => row,
         Ok(None) => return TokenFormRejection::invalid_grant(INCORRECT_TEXT).into_response(),
-        Err(error) => return error.into_response(),
+        Err(Unjudged::Busy(busy)) => return temporarily_unavailable(busy),
+        Err(Unjudged::Failed) => return internal_error().into_response(),
     };
     // RFC 6749 §5.2: a scope beyond those the user holds is `invalid_scope`.
     if form.scopes.iter().any(|scope| !row.scopes.has_scope(scope)) {
@@ -703,7 +844,7 @@ async fn login(State(service): State<Service>, form: OAuth2PasswordRequestForm) 
     }
     let exp = unix_now() + ACCESS_TOKEN_LIFETIME.as_secs();
     let claims = Claims { sub: row.user.username, scope: form.scopes.join(" "), exp };
-    match encode(&Header::new(Algorithm::Hs256), &claims, &service.key) {
+    match encode(&service.signer.header, &claims, &service.signer.key) {
         // RFC 6749 §5.1: `expires_in`, `Cache-Control: no-store`, `Pragma: no-cache`.
         Ok(token) => TokenResponse::bearer(token).expires_in(ACCESS_TOKEN_LIFETIME).into_response(),
         Err(_) => internal_error().into_response(),
@@ -733,10 +874,36 @@ async fn whoami(
     Auth(credentials): Auth<HttpBasic>,
 ) -> Result<Json<User>, AuthRejection> {
     let (username, password) = (credentials.username().to_owned(), Secret::from(credentials.password()));
-    match authenticate(&service.db, username, password).await? {
-        Some(row) => Ok(Json(row.user)),
-        None => Err(service.basic.invalid_credentials(INCORRECT_TEXT)),
+    match authenticate(&service, username, password).await {
+        Ok(Some(row)) => Ok(Json(row.user)),
+        Ok(None) => Err(service.basic.invalid_credentials(INCORRECT_TEXT)),
+        Err(Unjudged::Busy(busy)) => Err(AuthRejection::from(busy).with_detail(BUSY_TEXT)),
+        Err(Unjudged::Failed) => Err(internal_error()),
     }
+}
+
+/// Why [`authenticate`] did not judge the credentials.
+#[derive(Debug)]
+enum Unjudged {
+    /// No place for the password check within the limits: `503`.
+    Busy(PasswordBusy),
+    /// The database failed: `500`.
+    Failed,
+}
+
+/// RFC 6749 §5.2's form of a `503` at the token endpoint (the error code
+/// of §4.1.2.1): `{"error":"temporarily_unavailable", …}` with
+/// `Retry-After` and `Cache-Control: no-store`.
+fn temporarily_unavailable(busy: PasswordBusy) -> Response {
+    let retry_after = busy.retry_after();
+    let seconds = (retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1);
+    let body = json!({ "error": "temporarily_unavailable", "error_description": BUSY_TEXT });
+    let headers = [
+        (header::RETRY_AFTER, HeaderValue::from(seconds)),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        (header::PRAGMA, HeaderValue::from_static("no-cache")),
+    ];
+    (StatusCode::SERVICE_UNAVAILABLE, headers, Json(body)).into_response()
 }
 
 /// The active user `username` names if `password` is theirs, `None`
@@ -744,17 +911,14 @@ async fn whoami(
 /// runs in every case, outside the database lock, on a blocking thread, over
 /// a dummy hash for an unknown user, so that timing tells neither which
 /// names exist nor which are disabled.
-async fn authenticate(db: &Db, username: String, password: Secret) -> Result<Option<UserRow>, AuthRejection> {
-    let found = db.run(move |connection| Db::user(connection, &username)).await.map_err(|error| {
+async fn authenticate(service: &Service, username: String, password: Secret) -> Result<Option<UserRow>, Unjudged> {
+    let found = service.db.run(move |connection| Db::user(connection, &username)).await.map_err(|error| {
         eprintln!("{NAME}: reading a user: {error}");
-        internal_error()
+        Unjudged::Failed
     })?;
-    tokio::task::spawn_blocking(move || {
-        let valid = verify_password_or_dummy(password.expose(), found.as_ref().map(|row| row.hashed_password.as_str()));
-        found.filter(|row| valid && !row.user.disabled)
-    })
-    .await
-    .map_err(|_| internal_error())
+    let stored = found.as_ref().map(|row| row.hashed_password.as_str());
+    let valid = service.passwords.verify_or_dummy(password.expose(), stored).await.map_err(Unjudged::Busy)?;
+    Ok(found.filter(|row| valid && !row.user.disabled))
 }
 
 /// `GET /metrics/`: how many users there are, for the operator's API key.
@@ -834,14 +998,28 @@ const STEPS: &[Step] = &[
 ];
 
 /// The command line: `--port N`, `--db PATH`, `--secret-file PATH`,
-/// `--api-key-file PATH`.
+/// `--api-key-file PATH`, `--signing-key PATH`, `--password-memory-mib N`,
+/// `--password-concurrency N`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Options {
     port: u16,
     db: PathBuf,
     secret_file: Option<PathBuf>,
     api_key_file: Option<PathBuf>,
+    signing_key: Option<PathBuf>,
+    passwords: PasswordLimits,
 }
+
+/// The flags that take a value.
+const FLAGS: &[&str] = &[
+    "--port",
+    "--db",
+    "--secret-file",
+    "--api-key-file",
+    "--signing-key",
+    "--password-memory-mib",
+    "--password-concurrency",
+];
 
 /// The exit status of a command line that cannot be run.
 const USAGE_STATUS: u8 = 2;
@@ -850,8 +1028,14 @@ const USAGE_STATUS: u8 = 2;
 /// `--api-key` are refused: any user of the machine reads a process's
 /// arguments in `/proc/PID/cmdline`. No message repeats a value given.
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
-    let mut options =
-        Options { port: support::DEFAULT_PORT, db: PathBuf::from(DEFAULT_DB), secret_file: None, api_key_file: None };
+    let mut options = Options {
+        port: support::DEFAULT_PORT,
+        db: PathBuf::from(DEFAULT_DB),
+        secret_file: None,
+        api_key_file: None,
+        signing_key: None,
+        passwords: PasswordLimits::default(),
+    };
     while let Some(arg) = args.next() {
         if arg == "--help" || arg == "-h" {
             return Ok(None);
@@ -871,27 +1055,37 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
                  (/proc/PID/cmdline); give it in {replacement}"
             ));
         }
-        if !["--port", "--db", "--secret-file", "--api-key-file"].contains(&name.as_str()) {
+        if !FLAGS.contains(&name.as_str()) {
             return Err(format!("unknown argument {name:?}"));
         }
         let value = match inline {
             Some(value) => value,
             None => args.next().ok_or_else(|| format!("{name} needs a value"))?,
         };
+        let positive = |value: &str| match value.parse::<usize>() {
+            Ok(number) if number > 0 => Ok(number),
+            _ => Err(format!("{name} needs a positive whole number, not {value:?}")),
+        };
         match name.as_str() {
             "--port" => options.port = value.parse().map_err(|_| format!("invalid port {value:?}"))?,
             "--db" => options.db = PathBuf::from(value),
             "--secret-file" => options.secret_file = Some(PathBuf::from(value)),
-            _ => options.api_key_file = Some(PathBuf::from(value)),
+            "--api-key-file" => options.api_key_file = Some(PathBuf::from(value)),
+            "--signing-key" => options.signing_key = Some(PathBuf::from(value)),
+            "--password-memory-mib" => options.passwords.memory_mib = Some(positive(&value)?),
+            _ => options.passwords.concurrency = Some(positive(&value)?),
         }
     }
     Ok(Some(options))
 }
 
 /// The usage line.
-const USAGE: &str = "usage: service [--port N] [--db PATH] [--secret-file PATH] [--api-key-file PATH]   (defaults: \
-                     8000, warden-demo.sqlite3; the JWT secret also comes from WARDEN_DEMO_SECRET and the API key \
-                     from WARDEN_DEMO_API_KEY, else both from the database)";
+const USAGE: &str = "usage: service [--port N] [--db PATH] [--secret-file PATH] [--api-key-file PATH] [--signing-key \
+                     PEM] [--password-memory-mib N] [--password-concurrency N]   (defaults: 8000, \
+                     warden-demo.sqlite3; the JWT secret also comes from WARDEN_DEMO_SECRET and the API key from \
+                     WARDEN_DEMO_API_KEY, else both from the database; tokens are HS256 with the secret unless \
+                     --signing-key names a PEM private key: RSA, P-256 or Ed25519; password checks use at most 512 \
+                     MiB and one per CPU at once)";
 
 /// A secret given in the file `path`, if any, or the message naming the
 /// file. Blocking.
@@ -914,7 +1108,15 @@ async fn main() -> ExitCode {
     };
     let files = secret_from(options.secret_file.as_deref(), "--secret-file")
         .and_then(|secret| Ok((secret, secret_from(options.api_key_file.as_deref(), "--api-key-file")?)));
-    let (secret_file, api_key_file) = match files {
+    let signing_key = options
+        .signing_key
+        .as_deref()
+        .map(|path| {
+            std::fs::read(path).map_err(|error| format!("--signing-key: cannot read {}: {error}", path.display()))
+        })
+        .transpose();
+    let files = files.and_then(|(secret, api_key)| Ok((secret, api_key, signing_key?)));
+    let (secret_file, api_key_file, signing_key) = match files {
         Ok(files) => files,
         Err(message) => {
             eprintln!("{NAME}: {message}");
@@ -933,6 +1135,8 @@ async fn main() -> ExitCode {
         secret_environment: std::env::var(SECRET_ENV).ok(),
         api_key_file,
         api_key_environment: std::env::var(API_KEY_ENV).ok(),
+        signing_key,
+        passwords: options.passwords,
     };
     let path = options.db.clone();
     // SQLite and argon2 (the first run hashes two passwords) block.
@@ -963,7 +1167,17 @@ async fn main() -> ExitCode {
         SecretSource::Environment => SECRET_ENV,
         SecretSource::Database => "the database",
     };
-    println!("{NAME}: signing tokens with the secret from {secret}; {METRICS} takes the API key from {api_key_source}");
+    match (&opened.signing, &options.signing_key) {
+        (Some((alg, kid)), Some(path)) => println!(
+            "{NAME}: signing tokens {alg} with the key of {} (kid {kid}), published at {JWKS_PATH}; {METRICS} takes \
+             the API key from {api_key_source}",
+            path.display()
+        ),
+        _ => println!(
+            "{NAME}: signing tokens HS256 with the secret from {secret}; {METRICS} takes the API key from \
+             {api_key_source}"
+        ),
+    }
     support::serve_on(NAME, options.port, opened.app, USERS_ME, |base| oauth2::listing(STEPS, base)).await
 }
 
@@ -1299,22 +1513,44 @@ mod tests {
     #[test]
     fn arguments_are_parsed_by_hand() {
         let parse = |args: &[&str]| parse_args(args.iter().map(|arg| (*arg).to_owned()));
-        let defaults =
-            Options { port: 8000, db: PathBuf::from("warden-demo.sqlite3"), secret_file: None, api_key_file: None };
+        let defaults = Options {
+            port: 8000,
+            db: PathBuf::from("warden-demo.sqlite3"),
+            secret_file: None,
+            api_key_file: None,
+            signing_key: None,
+            passwords: PasswordLimits::default(),
+        };
         assert_eq!(parse(&[]), Ok(Some(defaults.clone())));
         assert_eq!(
-            parse(&["--port", "18200", "--db=/tmp/x.db", "--secret-file", "/run/s", "--api-key-file=/run/k"]),
+            parse(&[
+                "--port",
+                "18200",
+                "--db=/tmp/x.db",
+                "--secret-file",
+                "/run/s",
+                "--api-key-file=/run/k",
+                "--signing-key",
+                "/run/key.pem",
+                "--password-memory-mib=256",
+                "--password-concurrency",
+                "3",
+            ]),
             Ok(Some(Options {
                 port: 18200,
                 db: PathBuf::from("/tmp/x.db"),
                 secret_file: Some(PathBuf::from("/run/s")),
                 api_key_file: Some(PathBuf::from("/run/k")),
+                signing_key: Some(PathBuf::from("/run/key.pem")),
+                passwords: PasswordLimits { memory_mib: Some(256), concurrency: Some(3), queue_timeout: None },
             }))
         );
         assert_eq!(parse(&["--help"]), Ok(None));
         assert!(parse(&["--db"]).is_err());
         assert!(parse(&["--port", "x"]).is_err());
         assert!(parse(&["--verbose"]).is_err());
+        assert!(parse(&["--password-concurrency", "0"]).is_err());
+        assert!(parse(&["--password-memory-mib", "-1"]).is_err());
     }
 
     /// `--secret` and `--api-key` are usage errors (exit status 2) that name
@@ -1491,6 +1727,178 @@ mod tests {
         login(&opened.app, &[("username", "carol"), ("password", "secretcarol")]).await;
         drop(opened);
         assert_eq!(open_blocking(dir.db(), None).await.found, Found::Current);
+    }
+
+    /// The key fixtures shared with warden's own key tests: made by
+    /// OpenSSL (`make_keys.sh`), thumbprints by jwcrypto.
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys").join(name);
+        std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+    }
+
+    /// jwcrypto's RFC 7638 thumbprint of the fixture `name`.
+    fn jwcrypto_thumbprint(name: &str) -> String {
+        let prints: Value = serde_json::from_slice(&fixture("thumbprints.json")).unwrap();
+        prints[name]["thumbprint"].as_str().unwrap().to_owned()
+    }
+
+    /// The service signing with the fixture key `name`.
+    async fn open_signing(path: PathBuf, name: &str) -> Opened {
+        let given = Given { signing_key: Some(fixture(name)), ..Given::default() };
+        tokio::task::spawn_blocking(move || open(&path, given)).await.unwrap().unwrap()
+    }
+
+    /// The header of a compact JWS.
+    fn jose_header(token: &str) -> Value {
+        use base64::Engine;
+        let header = token.split('.').next().unwrap();
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap()
+    }
+
+    /// With `--signing-key`, `/token` signs with the key's algorithm under
+    /// its RFC 7638 thumbprint, `/.well-known/jwks.json` publishes the
+    /// public key (which verifies the tokens elsewhere), only that algorithm
+    /// verifies (HS256 with the stored secret is refused), a token without
+    /// `kid` finds the one key, and one with another `kid` is refused.
+    #[tokio::test]
+    async fn a_signing_key_signs_publishes_and_alone_verifies() {
+        for (name, alg) in [
+            ("rsa2048.pkcs8.pem", "RS256"),
+            ("rsa2048.pkcs1.pem", "RS256"),
+            ("p256.pkcs8.pem", "ES256"),
+            ("p256.sec1.pem", "ES256"),
+            ("ed25519.pkcs8.pem", "EdDSA"),
+        ] {
+            let dir = TempDir::new();
+            let opened = open_signing(dir.db(), name).await;
+            let kid = jwcrypto_thumbprint(name);
+            assert_eq!(opened.signing.as_ref().map(|(alg, kid)| (alg.as_str(), kid.as_str())), Some((alg, &*kid)));
+            let app = opened.app;
+            let token = login(&app, JOHNDOE_ME_ITEMS).await;
+            assert_eq!(jose_header(&token), json!({"alg": alg, "kid": kid, "typ": "JWT"}), "{name}");
+            assert_eq!(Req::get(USERS_ME_ITEMS).bearer(&token).send(&app).await.status, 200, "{name}");
+
+            let answer = Req::get(JWKS_PATH).send(&app).await;
+            assert_eq!(answer.status, 200);
+            assert_eq!(answer.header("cache-control"), Some("public, max-age=300"));
+            assert_eq!(answer.header("content-type"), Some("application/json"));
+            let keys = answer.body["keys"].as_array().unwrap();
+            assert_eq!(keys.len(), 1);
+            assert_eq!((&keys[0]["kid"], &keys[0]["alg"], &keys[0]["use"]), (&json!(kid), &json!(alg), &json!("sig")));
+            for private in ["d", "p", "q", "dp", "dq", "qi", "k"] {
+                assert!(keys[0].get(private).is_none(), "{name} publishes {private}");
+            }
+            // Another verifier, from the published set only.
+            let jwks: JwkSet = serde_json::from_value(answer.body.clone()).unwrap();
+            let algorithm = opened.signing.as_ref().unwrap().0;
+            let elsewhere =
+                JwtVerifier::<Claims, KeySet>::builder(KeySet::from_jwks(&jwks), [algorithm]).build().unwrap();
+            assert_eq!(elsewhere.verify(&token).unwrap().claims().sub, "johndoe");
+
+            // HS256 with the secret the database holds: refused.
+            let stored = Db::stored_secret(&Connection::open(dir.db()).unwrap()).unwrap();
+            let hs256 = signed(&stored, "johndoe", "me", unix_now() + 60);
+            let answer = Req::get(USERS_ME).bearer(&hs256).send(&app).await;
+            assert_eq!(answer.status, 401, "{name}: {}", answer.raw);
+            assert!(answer.challenges()[0].starts_with(r#"Bearer error="invalid_token""#), "{:?}", answer.challenges());
+
+            // Without a kid: the one key; with another kid: refused.
+            let key = EncodingKey::from_pem(&fixture(name)).unwrap();
+            let claims = Claims { sub: "johndoe".to_owned(), scope: "me".to_owned(), exp: unix_now() + 60 };
+            let no_kid = encode(&Header::new(algorithm), &claims, &key).unwrap();
+            assert_eq!(Req::get(USERS_ME).bearer(&no_kid).send(&app).await.status, 200, "{name}");
+            let other_kid = encode(&Header::new(algorithm).with_kid("another"), &claims, &key).unwrap();
+            assert_eq!(Req::get(USERS_ME).bearer(&other_kid).send(&app).await.status, 401, "{name}");
+        }
+    }
+
+    /// Two replicas given the same key agree on its `kid`; keys warden
+    /// cannot sign with, too weak or not private, are refused at startup.
+    #[tokio::test]
+    async fn replicas_agree_on_the_kid_and_unusable_keys_are_refused() {
+        let (one, two) = (TempDir::new(), TempDir::new());
+        let first = open_signing(one.db(), "rsa2048.pkcs8.pem").await.signing;
+        assert_eq!(first, open_signing(two.db(), "rsa2048.pkcs1.pem").await.signing);
+        for (pem, why) in [
+            (fixture("rsa1024.pkcs8.pem"), "2048"),
+            (fixture("p521.pkcs8.pem"), ""),
+            (b"-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n".to_vec(), ""),
+            (b"not a key".to_vec(), ""),
+        ] {
+            let path = one.0.join("refused.sqlite3");
+            let given = Given { signing_key: Some(pem), ..Given::default() };
+            let error = tokio::task::spawn_blocking(move || open(&path, given)).await.unwrap().unwrap_err();
+            assert!(error.to_string().contains(why), "{error}");
+        }
+    }
+
+    /// Without a signing key there is no public key: `/.well-known/jwks.json`
+    /// is `404`, and tokens are HS256 without `kid`.
+    #[tokio::test]
+    async fn the_secret_is_never_published() {
+        let dir = TempDir::new();
+        let app = open_blocking(dir.db(), None).await.app;
+        let answer = Req::get(JWKS_PATH).send(&app).await;
+        assert_eq!((answer.status, answer.body), (404, json!({"detail": "Not Found"})));
+        let token = login(&app, JOHNDOE_ME).await;
+        assert_eq!(jose_header(&token), json!({"alg": "HS256", "typ": "JWT"}));
+    }
+
+    /// When the password checks are saturated, `/token` answers RFC 6749's
+    /// `503 temporarily_unavailable` and `/whoami/` `503 {"detail": …}`,
+    /// both with `Retry-After`; the other logins get their usual answers.
+    #[tokio::test]
+    async fn saturated_password_checks_answer_503_with_retry_after() {
+        let dir = TempDir::new();
+        let path = dir.db();
+        let passwords =
+            PasswordLimits { concurrency: Some(1), queue_timeout: Some(Duration::ZERO), ..Default::default() };
+        let given = Given { passwords, ..Given::default() };
+        let app = tokio::task::spawn_blocking(move || open(&path, given)).await.unwrap().unwrap().app;
+        let wrong_login = Req::post_form(TOKEN_PATH, &[("username", "johndoe"), ("password", "wrong")]);
+        let wrong_basic = Req::get(WHOAMI).header("authorization", &basic("johndoe", "wrong"));
+        let (a, b, c, d, e, f) = tokio::join!(
+            wrong_login.send(&app),
+            wrong_basic.send(&app),
+            wrong_login.send(&app),
+            wrong_basic.send(&app),
+            wrong_login.send(&app),
+            wrong_basic.send(&app),
+        );
+        let answers = [a, b, c, d, e, f];
+        let (mut busy_login, mut busy_basic, mut judged) = (0, 0, 0);
+        for answer in &answers {
+            match (answer.status, answer.body.get("error").is_some()) {
+                (503, true) => {
+                    busy_login += 1;
+                    assert_eq!(
+                        answer.body,
+                        json!({"error": "temporarily_unavailable", "error_description": BUSY_TEXT})
+                    );
+                    assert_eq!(answer.header("cache-control"), Some("no-store"));
+                    assert_eq!(answer.header("retry-after"), Some("1"));
+                }
+                (503, false) => {
+                    busy_basic += 1;
+                    assert_eq!(answer.body, json!({"detail": BUSY_TEXT}));
+                    assert_eq!(answer.header("retry-after"), Some("1"));
+                    assert!(answer.challenges().is_empty());
+                }
+                (400, _) => {
+                    judged += 1;
+                    assert_eq!(answer.raw, INVALID_GRANT);
+                }
+                (401, _) => {
+                    judged += 1;
+                    assert_detail(answer, 401, Some(r#"Basic realm="warden demo", charset="UTF-8""#), INCORRECT_TEXT);
+                }
+                (status, _) => panic!("{status}: {}", answer.raw),
+            }
+        }
+        assert!(busy_login > 0 && busy_basic > 0, "{busy_login} {busy_basic}");
+        assert!(judged >= 1, "one check at a time still runs");
+        // Once the checks are done, logins are judged again.
+        assert_eq!(Req::post_form(TOKEN_PATH, JOHNDOE_ME).send(&app).await.status, 200);
     }
 
     /// The module documentation shows what the service prints on port 8000.
