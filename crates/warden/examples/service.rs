@@ -13,6 +13,7 @@
 //! | `GET /status/` | any valid token | `{"status":"ok"}` |
 //! | `GET /whoami/` | HTTP Basic: an active user's name and password | the user |
 //! | `GET /metrics/` | the operator's API key in `X-API-Key` | `{"users": n, "active_users": m}` |
+//! | `GET /.well-known/jwks.json` | nothing | the `--signing-key`'s public key as a JWK set (`404` without one) |
 //!
 //! What makes it a service rather than a tutorial:
 //!
@@ -42,9 +43,18 @@
 //! * **A login tells nothing it should not**: an unknown user, a wrong
 //!   password and a disabled user's right password get the same answer
 //!   (`400 invalid_grant` at `/token`, `401` at `/whoami/`), and each costs
-//!   one argon2 check ([`verify_password_or_dummy`] runs it over a dummy
-//!   hash for an unknown user), so neither the answer nor its timing tells
-//!   which names exist or which are disabled.
+//!   one argon2 check (over a dummy hash for an unknown user), so neither
+//!   the answer nor its timing tells which names exist or which are
+//!   disabled.
+//! * **A login flood cannot exhaust the machine**: every argon2 check (64
+//!   MiB each) runs through one [`PasswordVerifier`], within a memory budget
+//!   (`--password-memory-mib`, default 512) and a concurrency limit
+//!   (`--password-concurrency`, default the number of CPUs); a check that
+//!   finds no place within 5 s is not judged, and the answer is `503` with
+//!   `Retry-After: 1`, in RFC 6749's form at `/token`
+//!   (`{"error":"temporarily_unavailable","error_description":…}`,
+//!   `Cache-Control: no-store`) and as `{"detail":…}` at `/whoami/`.
+//!   `scripts/login_flood.py` measures it: 300 concurrent wrong logins.
 //! * **The JWT secret is the service's own, and never on the command line**
 //!   (where `/proc/PID/cmdline` shows it to every user): the file named by
 //!   `--secret-file` (less one trailing newline), else the environment
@@ -52,6 +62,17 @@
 //!   run and kept (hex) in the database; a given secret has at least 32
 //!   bytes. `--secret` is refused with exit status 2. Tokens are HS256,
 //!   `{"sub", "scope", "exp"}`, valid 30 minutes; `exp` is required.
+//! * **Or an asymmetric key**: `--signing-key FILE` takes a PEM private key,
+//!   PKCS#8 as `openssl genpkey` writes it, PKCS#1 (RSA) or SEC1 (EC). RSA
+//!   of at least 2048 bits signs RS256, P-256 ES256, Ed25519 EdDSA. Tokens
+//!   then carry `kid`, the RFC 7638 thumbprint of the public key (replicas
+//!   given the same key agree on it), and `GET /.well-known/jwks.json`
+//!   publishes the public key (`Cache-Control: public, max-age=300`), for
+//!   other services or a warden `JwksSource` to verify the tokens. Only that
+//!   key's algorithm verifies then: an HS256 token is `401 invalid_token`,
+//!   even one signed with the stored secret; a token without `kid` verifies
+//!   against the one key. Without `--signing-key` the JWK set is `404`: a
+//!   secret is never published.
 //! * **warden's RFC 6750 answers** instead of the tutorial's: a token that
 //!   does not verify (or names a user who no longer exists) is `401` with
 //!   `Bearer error="invalid_token", error_description="…"`; a token without
