@@ -987,4 +987,278 @@ mod tests {
         let err = hasher.verify("hunter2", "$argon2id$v=19$m=64,t=1,p=1$hunter2").unwrap_err();
         assert!(!format!("{err} {err:?}").contains("hunter2"));
     }
+
+    /// What the checks of a verifier did, recorded inside the blocking
+    /// task while it holds its permits; `hold` keeps checks from finishing.
+    #[derive(Default)]
+    pub(super) struct Probe {
+        state: std::sync::Mutex<ProbeState>,
+        released: std::sync::Condvar,
+    }
+
+    #[derive(Default, Clone, Debug)]
+    struct ProbeState {
+        running: usize,
+        max_running: usize,
+        kib: u64,
+        max_kib: u64,
+        /// The memory weight of each check that ran, in order.
+        weights: Vec<u32>,
+        held: bool,
+    }
+
+    pub(super) struct Entered<'a>(&'a Probe, u32);
+
+    impl Probe {
+        pub(super) fn enter(&self, kib: u32) -> Entered<'_> {
+            let mut state = self.state.lock().unwrap();
+            state.running += 1;
+            state.max_running = state.max_running.max(state.running);
+            state.kib += u64::from(kib);
+            state.max_kib = state.max_kib.max(state.kib);
+            state.weights.push(kib);
+            while state.held {
+                state = self.released.wait(state).unwrap();
+            }
+            Entered(self, kib)
+        }
+
+        /// Keeps checks from finishing until the guard is dropped (also
+        /// by a failing assertion, so that no blocking thread is left waiting).
+        fn hold(&self) -> Held<'_> {
+            self.state.lock().unwrap().held = true;
+            Held(self)
+        }
+
+        fn state(&self) -> ProbeState {
+            self.state.lock().unwrap().clone()
+        }
+    }
+
+    struct Held<'a>(&'a Probe);
+
+    impl Drop for Held<'_> {
+        fn drop(&mut self) {
+            self.0.state.lock().unwrap().held = false;
+            self.0.released.notify_all();
+        }
+    }
+
+    impl Drop for Entered<'_> {
+        fn drop(&mut self) {
+            let mut state = self.0.state.lock().unwrap();
+            state.running -= 1;
+            state.kib -= u64::from(self.1);
+        }
+    }
+
+    fn probe(verifier: &PasswordVerifier) -> &Probe {
+        &verifier.inner.probe
+    }
+
+    /// Waits (at most 10 s) until `done` holds for the probe's state.
+    async fn until(verifier: &PasswordVerifier, done: impl Fn(&ProbeState) -> bool) {
+        for _ in 0..10_000 {
+            if done(&probe(verifier).state()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        panic!("never reached: {:?}", probe(verifier).state());
+    }
+
+    /// `check`, failing the test (and so releasing held checks) if it takes
+    /// more than 10 s: a check that should be refused at once but runs
+    /// would wait for the held ones forever.
+    async fn within_10_s<T>(check: impl Future<Output = T>) -> T {
+        tokio::time::timeout(Duration::from_secs(10), check).await.expect("the check should not have waited")
+    }
+
+    /// Starts `count` checks of a wrong password against `stored`, each as a task.
+    fn start_checks(
+        verifier: &PasswordVerifier,
+        stored: &str,
+        count: usize,
+    ) -> Vec<tokio::task::JoinHandle<Result<bool, PasswordBusy>>> {
+        (0..count)
+            .map(|_| {
+                let (verifier, stored) = (verifier.clone(), stored.to_owned());
+                tokio::spawn(async move { verifier.verify_or_dummy("guess", Some(&stored)).await })
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn checks_never_run_more_at_once_than_the_concurrency_limit() {
+        let verifier = PasswordVerifier::builder(cheap()).concurrency(2).build().unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        let held = probe(&verifier).hold();
+        let checks = start_checks(&verifier, &stored, 6);
+        until(&verifier, |state| state.running == 2).await;
+        // Six are asked for; however long they wait, two run.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!((probe(&verifier).state().running, probe(&verifier).state().weights.len()), (2, 2));
+        drop(held);
+        for check in checks {
+            assert_eq!(check.await.unwrap(), Ok(false));
+        }
+        let state = probe(&verifier).state();
+        assert_eq!((state.max_running, state.weights.len(), state.running), (2, 6, 0));
+    }
+
+    #[tokio::test]
+    async fn checks_never_hold_more_memory_than_the_budget() {
+        // 64 KiB a check, a budget of three, room for eight by concurrency.
+        let verifier = PasswordVerifier::builder(cheap()).concurrency(8).memory_budget(3 * 64 * 1024).build().unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        let held = probe(&verifier).hold();
+        let checks = start_checks(&verifier, &stored, 6);
+        until(&verifier, |state| state.running == 3).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!((probe(&verifier).state().running, probe(&verifier).state().kib), (3, 192));
+        drop(held);
+        for check in checks {
+            assert_eq!(check.await.unwrap(), Ok(false));
+        }
+        let state = probe(&verifier).state();
+        assert_eq!((state.max_kib, state.max_running, state.weights.len()), (192, 3, 6));
+    }
+
+    #[tokio::test]
+    async fn memory_is_weighted_by_the_stored_hash_s_own_cost() {
+        let costly = PasswordHasher::builder().memory_kib(128).iterations(1).parallelism(1).build().unwrap();
+        let stored = costly.hash("secret").unwrap();
+        // A budget of 192 KiB holds one 128 KiB check, never two.
+        let verifier = PasswordVerifier::builder(cheap()).concurrency(8).memory_budget(192 * 1024).build().unwrap();
+        let held = probe(&verifier).hold();
+        let checks = start_checks(&verifier, &stored, 3);
+        until(&verifier, |state| state.running == 1).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!((probe(&verifier).state().running, probe(&verifier).state().kib), (1, 128));
+        drop(held);
+        for check in checks {
+            assert_eq!(check.await.unwrap(), Ok(false));
+        }
+        assert_eq!(probe(&verifier).state().weights, [128, 128, 128]);
+        assert_eq!(verifier.verify_or_dummy("secret", Some(&stored)).await, Ok(true));
+    }
+
+    #[tokio::test]
+    async fn a_stored_hash_costing_more_than_the_budget_is_never_run() {
+        let costly = PasswordHasher::builder().memory_kib(256).iterations(1).parallelism(1).build().unwrap();
+        let stored = costly.hash("secret").unwrap();
+        let verifier = PasswordVerifier::builder(cheap()).memory_budget(128 * 1024).build().unwrap();
+        // The right password, but the hash would take 256 KiB: the dummy check (64 KiB) answers.
+        assert_eq!(verifier.verify_or_dummy("secret", Some(&stored)).await, Ok(false));
+        // Above 1 GiB, whatever the budget: refused before any allocation.
+        let huge =
+            "$argon2id$v=19$m=4294967295,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$UF8owXH3Ic+/i9I/JaXRPrpI667SCo4A1AO7Q698oXg";
+        assert_eq!(verifier.verify_or_dummy("secret", Some(huge)).await, Ok(false));
+        assert_eq!(probe(&verifier).state().weights, [64, 64]);
+        // With room for it, the same hash verifies.
+        let roomy = PasswordVerifier::builder(cheap()).memory_budget(256 * 1024).build().unwrap();
+        assert_eq!(roomy.verify_or_dummy("secret", Some(&stored)).await, Ok(true));
+        assert_eq!(probe(&roomy).state().weights, [256]);
+    }
+
+    #[tokio::test]
+    async fn the_verifier_answers_like_the_login_check() {
+        let verifier = PasswordVerifier::new(cheap()).unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        assert_eq!(verifier.verify_or_dummy("secret", Some(&stored)).await, Ok(true));
+        assert_eq!(verifier.verify_or_dummy("Secret", Some(&stored)).await, Ok(false));
+        // No such user: a check with the hasher's own cost, and false.
+        assert_eq!(verifier.verify_or_dummy("secret", None).await, Ok(false));
+        // A stored hash that cannot be read: the dummy check too.
+        assert_eq!(verifier.verify_or_dummy("secret", Some("$argon2id$v=19$m=64")).await, Ok(false));
+        assert_eq!(probe(&verifier).state().weights, [64, 64, 64, 64]);
+    }
+
+    #[tokio::test]
+    async fn a_check_queued_past_the_timeout_is_busy_and_renders_503_with_retry_after() {
+        let verifier =
+            PasswordVerifier::builder(cheap()).concurrency(1).queue_timeout(Duration::from_millis(20)).build().unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        let held = probe(&verifier).hold();
+        let running = start_checks(&verifier, &stored, 1);
+        until(&verifier, |state| state.running == 1).await;
+        let busy = within_10_s(verifier.verify_or_dummy("secret", Some(&stored))).await.unwrap_err();
+        assert_eq!(busy.retry_after(), Duration::from_secs(1));
+        let rejection = AuthRejection::from(busy);
+        assert_eq!(rejection.status(), 503);
+        assert_eq!(rejection.kind(), crate::AuthErrorKind::Unavailable);
+        assert_eq!(rejection.headers()["retry-after"], "1");
+        assert!(rejection.challenges().is_empty());
+        drop(held);
+        for check in running {
+            assert_eq!(check.await.unwrap(), Ok(false));
+        }
+        assert_eq!(probe(&verifier).state().weights.len(), 1, "the refused check never ran");
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_gives_up_keeps_its_place_until_argon2_returns() {
+        let verifier =
+            PasswordVerifier::builder(cheap()).concurrency(1).queue_timeout(Duration::from_millis(20)).build().unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        let held = probe(&verifier).hold();
+        let gave_up = start_checks(&verifier, &stored, 1).remove(0);
+        until(&verifier, |state| state.running == 1).await;
+        gave_up.abort();
+        assert!(gave_up.await.unwrap_err().is_cancelled());
+        // The abandoned check still runs, and still holds the one place.
+        assert!(within_10_s(verifier.verify_or_dummy("secret", Some(&stored))).await.is_err());
+        drop(held);
+        until(&verifier, |state| state.running == 0).await;
+        assert_eq!(verifier.verify_or_dummy("secret", Some(&stored)).await, Ok(true));
+        assert_eq!(probe(&verifier).state().max_running, 1);
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_gives_up_while_queued_leaves_the_queue() {
+        let verifier = PasswordVerifier::builder(cheap()).concurrency(1).build().unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        let held = probe(&verifier).hold();
+        let first = start_checks(&verifier, &stored, 1);
+        until(&verifier, |state| state.running == 1).await;
+        let queued = start_checks(&verifier, &stored, 1).remove(0);
+        tokio::task::yield_now().await;
+        queued.abort();
+        assert!(queued.await.unwrap_err().is_cancelled());
+        drop(held);
+        for check in first {
+            assert_eq!(check.await.unwrap(), Ok(false));
+        }
+        assert_eq!(probe(&verifier).state().weights.len(), 1, "the abandoned queued check never ran");
+    }
+
+    #[test]
+    fn verifier_settings_that_cannot_work_are_refused_when_built() {
+        let b = || PasswordVerifier::builder(cheap());
+        assert!(matches!(b().concurrency(0).build(), Err(PasswordError::InvalidConfig(_))));
+        assert!(matches!(b().memory_budget(0).build(), Err(PasswordError::InvalidConfig(_))));
+        // 63 KiB cannot hold one 64 KiB dummy check.
+        assert!(matches!(b().memory_budget(63 * 1024).build(), Err(PasswordError::InvalidConfig(_))));
+        assert!(b().memory_budget(64 * 1024).concurrency(1).build().is_ok());
+        // pwdlib's 64 MiB fit the default 512 MiB; 1 GiB does not.
+        assert!(PasswordVerifier::new(PasswordHasher::new()).is_ok());
+        let gib = PasswordHasher::builder().memory_kib(MAX_MEMORY_KIB).build().unwrap();
+        assert!(matches!(PasswordVerifier::new(gib.clone()), Err(PasswordError::InvalidConfig(_))));
+        assert!(PasswordVerifier::builder(gib).memory_budget(1 << 30).build().is_ok());
+    }
+
+    #[test]
+    fn the_verifier_s_defaults_are_512_mib_the_cpu_count_and_5_s() {
+        let verifier = PasswordVerifier::new(cheap()).unwrap();
+        let cpus = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        assert_eq!(
+            format!("{verifier:?}"),
+            format!(
+                "PasswordVerifier {{ hasher: {:?}, memory_budget_kib: 524288, concurrency: {cpus}, queue_timeout: 5s }}",
+                cheap()
+            )
+        );
+        assert_eq!(verifier.inner.memory.available_permits(), 524_288);
+        assert_eq!(verifier.inner.running.available_permits(), cpus);
+    }
 }
