@@ -758,8 +758,9 @@ struct Opened {
     signing: Option<(Algorithm, String)>,
 }
 
-/// The secrets given to the service, from files or the environment; the
-/// database's stand in for those not given.
+/// What the service is given: secrets from files or the environment (the
+/// database's stand in for those not given), a signing key, the limits of
+/// the password checks.
 #[derive(Debug, Clone, Default)]
 struct Given {
     /// The contents of `--secret-file`.
@@ -774,8 +775,9 @@ struct Given {
 }
 
 /// Opens (or creates) the database at `path` and builds the service, signing
-/// with the secret [`choose_secret`] picks and taking the API key
-/// [`choose_api_key`] picks. Blocking.
+/// with the `--signing-key` if given, else HS256 with the secret
+/// [`choose_secret`] picks, and taking the API key [`choose_api_key`] picks.
+/// Blocking.
 fn open(path: &Path, given: Given) -> Result<Opened, AnyError> {
     let (db, found) =
         Db::open(path).map_err(|error| format!("cannot open the database {}: {error}", path.display()))?;
@@ -830,7 +832,7 @@ fn open(path: &Path, given: Given) -> Result<Opened, AnyError> {
         .split()?;
     let document = Arc::new(security.to_openapi_json("warden demo service", env!("CARGO_PKG_VERSION")));
     let docs = SwaggerUi::builder(OPENAPI_PATH).title("warden demo service - Swagger UI").build()?;
-    let jwks = jwks.map(|jwks| Arc::new(serde_json::to_value(jwks).unwrap_or_default()));
+    let jwks = jwks.map(serde_json::to_value).transpose()?.map(Arc::new);
     let router = router
         .route(OPENAPI_PATH, oauth2::get(move || async move { Json(Value::clone(&document)) }))
         .route(JWKS_PATH, oauth2::get(move || async move { published_keys(jwks.as_deref()) }))
