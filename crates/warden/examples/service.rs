@@ -567,6 +567,9 @@ struct Claims {
     /// The granted scopes, space-separated.
     #[serde(default)]
     scope: String,
+    /// Written, never read: the verifier checks `exp` whatever its form (any
+    /// NumericDate, `1690000000.5` included, RFC 7519 §2).
+    #[serde(skip_deserializing)]
     exp: u64,
 }
 
@@ -1339,6 +1342,13 @@ mod tests {
         assert_eq!((answer.status, answer.body), (200, json!([{"item_id": "Foo", "owner": "johndoe"}])));
         let answer = Req::get(USERS_ME).bearer(&me_items).send(&app).await;
         assert_eq!(answer.body["full_name"], "John Doe");
+
+        // A NumericDate with a fraction is a NumericDate (RFC 7519 §2).
+        let key = EncodingKey::from_secret(b"a given secret of at least 32 bytes!").unwrap();
+        let exp = unix_now() as f64 + 60.5;
+        let fractional =
+            encode(&Header::new(Algorithm::Hs256), &json!({"sub": "johndoe", "scope": "me", "exp": exp}), &key).unwrap();
+        assert_eq!(Req::get(USERS_ME).bearer(&fractional).send(&app).await.status, 200);
 
         // The secret given is the one used.
         let me = signed("a given secret of at least 32 bytes!", "johndoe", "me", unix_now() + 60);
