@@ -14,9 +14,9 @@
 //!   expiring 30 minutes on, HMAC-SHA256 with the tutorial's `SECRET_KEY`
 //!   (the 64 characters themselves are the key).
 //! * `GET /users/me/` and `GET /users/me/items/` verify the token as PyJWT's
-//!   `jwt.decode(token, SECRET_KEY, algorithms=["HS256"])` does (`exp`,
-//!   `nbf` and `iat` checked when present, `exp` not required, a token with
-//!   an `aud` refused), then look up `sub`: any failure is
+//!   `jwt.decode(token, SECRET_KEY, algorithms=["HS256"])` does (`nbf` and
+//!   `iat` checked when present, a token with an `aud` refused), but with
+//!   `exp` required, then look up `sub`: any failure is
 //!   `401 {"detail":"Could not validate credentials"}` with
 //!   `WWW-Authenticate: Bearer`; a disabled user is `400 Inactive user`.
 //!
@@ -60,6 +60,10 @@
 //!   both `401 Could not validate credentials`.
 //! * Claims PyJWT would only fail on later are refused at once, with the
 //!   same `401`: a `sub` that is not a string, claims that are not an object.
+//! * A token without `exp` is refused with the same `401` (PyJWT accepts
+//!   it, and it would never expire; POLICY, "Defaults warden adds").
+//!   FastAPI's tests never send a valid one: their three tokens without
+//!   `exp` have no usable `sub` and are refused either way.
 //! * warden writes no OpenAPI document (`/openapi.json` is `404`), so
 //!   FastAPI's `test_openapi_schema` has no counterpart.
 
@@ -254,7 +258,7 @@ async fn main() -> ExitCode {
 mod tests {
     use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
     use warden::{
-        jwt::{Algorithm, EncodingKey, Header, encode},
+        jwt::{Algorithm, EncodingKey, Header, JwtErrorKind, encode},
         password::{hash_password, verify_password},
     };
 
@@ -377,12 +381,16 @@ mod tests {
     }
 
     /// `test_token_no_sub`, `test_token_no_username`,
-    /// `test_token_nonexistent_user`: valid signatures, no `exp` (which
-    /// PyJWT does not require), and no usable `sub`.
+    /// `test_token_nonexistent_user`: valid signatures, no usable `sub`, and
+    /// no `exp`, which the verifier requires (PyJWT does not): refused by the
+    /// verifier already, with FastAPI's `401`.
     #[tokio::test]
     async fn tokens_without_a_known_sub() {
         let app = app().unwrap();
+        let verifier = pyjwt_verifier::<TokenData>().unwrap();
         for token in [NO_SUB, NO_USERNAME, NONEXISTENT_USER] {
+            let refused = verifier.verify(token).unwrap_err();
+            assert_eq!((refused.kind(), refused.claim()), (JwtErrorKind::MissingClaim, Some("exp")), "{token}");
             let answer = get_me(&app, Some(&format!("Bearer {token}"))).await;
             assert_unauthorized(&answer, "Could not validate credentials");
         }
@@ -412,31 +420,45 @@ mod tests {
         assert_eq!(answer.body, json!([{"item_id": "Foo", "owner": "johndoe"}]));
     }
 
-    /// What PyJWT's `jwt.decode` refuses is refused; what it accepts (no
-    /// `exp`) is accepted.
+    /// What PyJWT's `jwt.decode` refuses is refused, and so is a token
+    /// without `exp`, which PyJWT accepts; each refused token is valid but
+    /// for the one thing it is refused for.
     #[tokio::test]
-    async fn tokens_are_checked_as_pyjwt_does() {
+    async fn tokens_are_checked_as_pyjwt_does_but_exp_is_required() {
         let app = app().unwrap();
         let now = unix_now();
+        let exp = now + 60;
         let signed = |claims: Value, alg: Algorithm, secret: &str| {
             encode(&Header::new(alg), &claims, &EncodingKey::from_secret(secret.as_bytes()).unwrap()).unwrap()
         };
-        // PyJWT does not require exp.
-        let answer =
-            Req::get(USERS_ME).bearer(&signed(json!({"sub": "johndoe"}), ALGORITHM, SECRET_KEY)).send(&app).await;
+        let answer = Req::get(USERS_ME)
+            .bearer(&signed(json!({"sub": "johndoe", "exp": exp}), ALGORITHM, SECRET_KEY))
+            .send(&app)
+            .await;
         assert_eq!(answer.status, 200);
         for (why, token) in [
+            ("without exp", signed(json!({"sub": "johndoe"}), ALGORITHM, SECRET_KEY)),
+            ("with a null exp", signed(json!({"sub": "johndoe", "exp": null}), ALGORITHM, SECRET_KEY)),
             ("expired", signed(json!({"sub": "johndoe", "exp": now - 1}), ALGORITHM, SECRET_KEY)),
-            ("not yet valid", signed(json!({"sub": "johndoe", "nbf": now + 60}), ALGORITHM, SECRET_KEY)),
-            ("issued in the future", signed(json!({"sub": "johndoe", "iat": now + 60}), ALGORITHM, SECRET_KEY)),
-            ("for an audience", signed(json!({"sub": "johndoe", "aud": "api"}), ALGORITHM, SECRET_KEY)),
-            ("another secret", signed(json!({"sub": "johndoe"}), ALGORITHM, "another secret of at least 32 bytes")),
-            ("another algorithm", signed(json!({"sub": "johndoe"}), Algorithm::Hs512, SECRET_KEY)),
-            ("a sub that is no string", signed(json!({"sub": 7}), ALGORITHM, SECRET_KEY)),
-            ("a null sub", signed(json!({"sub": null}), ALGORITHM, SECRET_KEY)),
+            ("not yet valid", signed(json!({"sub": "johndoe", "exp": exp, "nbf": now + 60}), ALGORITHM, SECRET_KEY)),
+            (
+                "issued in the future",
+                signed(json!({"sub": "johndoe", "exp": exp, "iat": now + 60}), ALGORITHM, SECRET_KEY),
+            ),
+            ("for an audience", signed(json!({"sub": "johndoe", "exp": exp, "aud": "api"}), ALGORITHM, SECRET_KEY)),
+            (
+                "another secret",
+                signed(json!({"sub": "johndoe", "exp": exp}), ALGORITHM, "another secret of at least 32 bytes"),
+            ),
+            ("another algorithm", signed(json!({"sub": "johndoe", "exp": exp}), Algorithm::Hs512, SECRET_KEY)),
+            ("a sub that is no string", signed(json!({"sub": 7, "exp": exp}), ALGORITHM, SECRET_KEY)),
+            ("a null sub", signed(json!({"sub": null, "exp": exp}), ALGORITHM, SECRET_KEY)),
             (
                 "unsigned",
-                format!("{}.", signed(json!({"sub": "johndoe"}), ALGORITHM, SECRET_KEY).rsplit_once('.').unwrap().0),
+                format!(
+                    "{}.",
+                    signed(json!({"sub": "johndoe", "exp": exp}), ALGORITHM, SECRET_KEY).rsplit_once('.').unwrap().0
+                ),
             ),
         ] {
             let answer = Req::get(USERS_ME).bearer(&token).send(&app).await;

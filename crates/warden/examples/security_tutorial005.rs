@@ -73,6 +73,10 @@
 //!   `Bearer error="invalid_request"` (D6, D18), and `Bearer` alone is
 //!   `401 Not authenticated` with `Bearer` (D7); FastAPI answers both
 //!   `401 Could not validate credentials` with the scopes challenge.
+//! * A token without `exp` is `401 Could not validate credentials` (PyJWT
+//!   accepts it, and it would never expire; POLICY, "Defaults warden
+//!   adds"). FastAPI's tests never send a valid one: their three tokens
+//!   without `exp` have no usable `sub` and are refused either way.
 //! * A token whose `scope` claim is not a string (`null`, a number, a list)
 //!   makes FastAPI's `scope.split(" ")` raise, a `500`; warden answers
 //!   `401 Could not validate credentials` (no request is a 5xx).
@@ -336,7 +340,10 @@ mod tests {
 
     use super::{
         support::{
-            jwt::testing::{NO_SUB, NO_USERNAME, NONEXISTENT_USER, get_me},
+            jwt::{
+                ALGORITHM,
+                testing::{NO_SUB, NO_USERNAME, NONEXISTENT_USER, get_me},
+            },
             oauth2::testing::{self, Answer, Req, assert_detail, login},
         },
         *,
@@ -454,8 +461,8 @@ mod tests {
     }
 
     /// `test_token_no_sub`, `test_token_no_username`,
-    /// `test_token_inexistent_user`: valid signatures without `exp` (which
-    /// PyJWT does not require) and no usable `sub`.
+    /// `test_token_inexistent_user`: valid signatures, no usable `sub`, and
+    /// no `exp`, which the verifier requires (PyJWT does not).
     #[tokio::test]
     async fn tokens_without_a_known_sub() {
         let app = app().unwrap();
@@ -463,6 +470,21 @@ mod tests {
             let answer = get_me(&app, Some(&format!("Bearer {token}"))).await;
             assert_unauthorized(&answer, r#"Bearer scope="me""#, "Could not validate credentials");
         }
+    }
+
+    /// A token without `exp` never expires, so it is refused even for a
+    /// known user with the right scope (PyJWT would accept it), with the
+    /// tutorial's own `401`; the same claims with an `exp` open the route.
+    #[tokio::test]
+    async fn a_token_without_exp_is_refused() {
+        let app = app().unwrap();
+        let key = encoding_key().unwrap();
+        let claims = json!({"sub": "johndoe", "scope": "me"});
+        let without_exp = warden::jwt::encode(&warden::jwt::Header::new(ALGORITHM), &claims, &key).unwrap();
+        let answer = get_me(&app, Some(&format!("Bearer {without_exp}"))).await;
+        assert_unauthorized(&answer, r#"Bearer scope="me""#, "Could not validate credentials");
+        let answer = get_me(&app, Some(&format!("Bearer {}", token_for("johndoe", "me")))).await;
+        assert_eq!(answer.status, 200);
     }
 
     /// `test_token_no_scope`: a login without scopes does not open `/users/me`.

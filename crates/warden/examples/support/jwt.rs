@@ -49,16 +49,16 @@ pub(crate) fn encoding_key() -> Result<EncodingKey, KeyError> {
 }
 
 /// A verifier of [`SECRET_KEY`]'s tokens as PyJWT's
-/// `jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM])`: `exp`, `nbf`
-/// and `iat` are checked when present, none is required; a token with an
-/// `aud` is refused, as no audience is set.
+/// `jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM])`, but for `exp`:
+/// `exp` is required (warden's default; PyJWT leaves it optional, and a
+/// token without it would never expire), `nbf` is checked when present,
+/// an `iat` in the future is refused (warden's default, as PyJWT does),
+/// and a token with an `aud` is refused, as no audience is set.
 pub(crate) fn pyjwt_verifier<C>() -> Result<JwtVerifier<C>, AppError>
 where
     C: DeserializeOwned + Send + Sync + 'static,
 {
-    Ok(JwtVerifier::builder(DecodingKey::from_secret(SECRET_KEY.as_bytes())?, [ALGORITHM])
-        .exp_optional()
-        .build()?)
+    Ok(JwtVerifier::builder(DecodingKey::from_secret(SECRET_KEY.as_bytes())?, [ALGORITHM]).build()?)
 }
 
 /// The tutorials' `create_access_token`: `data` with `exp` added,
@@ -111,6 +111,7 @@ pub(crate) mod testing {
     use crate::support::oauth2::testing::{Answer, Req, TEST_HOST};
 
     /// FastAPI's `test_token_no_sub`: `{"data":"foo"}`, signed with the secret, no `exp`.
+    /// FastAPI's three tokens without `exp` have no usable `sub` either: refused both ways.
     pub(crate) const NO_SUB: &str =
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJkYXRhIjoiZm9vIn0.9ynBhuYb4e6aW3oJr_K_TBgwcMTDpRToQIE25L57rOE";
     /// `test_token_no_username`: `{"sub":"foo"}`, no such user.
