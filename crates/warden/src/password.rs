@@ -43,13 +43,65 @@
 //! In a handler, look the user up, then call [`verify_password_or_dummy`]
 //! with the stored hash or `None`; answer the same `401` for both failures.
 //!
+//! # Bounding the cost of logins
+//!
+//! Each check allocates the hash's memory cost (64 MiB with pwdlib's
+//! parameters) and keeps a core busy for a tenth of a second or more. Run
+//! on `tokio::task::spawn_blocking` without a limit, 120 concurrent wrong
+//! logins took 7.5 GB of memory on up to 512 blocking threads. A
+//! [`PasswordVerifier`] runs the same login check
+//! ([`verify_or_dummy`](PasswordVerifier::verify_or_dummy)) off the async
+//! runtime within two limits, both tokio semaphores whose waiters queue in
+//! arrival order:
+//!
+//! * a **concurrency limit** (default: the number of CPUs), and
+//! * a **memory budget** (default 512 MiB): each check holds the memory cost
+//!   `m` of the hash it verifies, read from the stored PHC string (the
+//!   dummy check, the hasher's own). A stored hash may ask for up to 1 GiB;
+//!   one that asks for more than the budget is never run (it is logged at
+//!   WARN and takes the dummy path with the hasher's cost, answering
+//!   `false`), nor is one above [`MAX_MEMORY_KIB`].
+//!
+//! A check that waits longer than the queue timeout (default 5 s) for its
+//! place gets [`PasswordBusy`], which becomes `503 Service Unavailable` with
+//! `Retry-After` as an [`AuthRejection`](crate::AuthRejection): the
+//! credentials were not judged. A caller that gives up (a client that
+//! disconnects) frees its place in the queue at once, and a check already
+//! running keeps its permits until argon2 returns: never more checks run at
+//! once than the limits allow.
+//!
+//! ```
+//! use warden::password::{PasswordHasher, PasswordVerifier};
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Cheap parameters keep this example fast; use `PasswordHasher::new()` in an application.
+//! let hasher = PasswordHasher::builder().memory_kib(1024).iterations(1).parallelism(1).build()?;
+//! let stored = hasher.hash("secret")?;
+//! let passwords = PasswordVerifier::builder(hasher)
+//!     .memory_budget(256 << 20)
+//!     .concurrency(4)
+//!     .queue_timeout(std::time::Duration::from_secs(2))
+//!     .build()?;
+//!
+//! assert!(passwords.verify_or_dummy("secret", Some(&stored)).await?);
+//! assert!(!passwords.verify_or_dummy("guess", Some(&stored)).await?);
+//! // No such user: the same work, and false.
+//! assert!(!passwords.verify_or_dummy("secret", None).await?);
+//! # Ok(()) }
+//! ```
+//!
+//! In a handler, `?` on the result turns [`PasswordBusy`] into the `503`
+//! (or build your own answer from [`PasswordBusy::retry_after`], such as
+//! RFC 6749's `temporarily_unavailable` at a token endpoint).
+//!
 //! # Blocking
 //!
 //! Hashing and verifying take tens to hundreds of milliseconds of CPU by
 //! design: about 0.14 s for the default parameters on one 2020s x86-64 core
 //! in a release build, several times that in a debug build. In an async
-//! handler run them with `tokio::task::spawn_blocking` so they do not stall
-//! the runtime's other tasks.
+//! handler use a [`PasswordVerifier`], or at least run
+//! [`PasswordHasher`]'s methods with `tokio::task::spawn_blocking`, so they
+//! do not stall the runtime's other tasks.
 //!
 //! # Secrets
 //!
@@ -61,12 +113,22 @@
 //! [pwdlib]: https://frankie567.github.io/pwdlib/
 //! [PHC string]: https://github.com/P-H-C/phc-string-format/blob/master/phc-sf-spec.md
 
-use std::{fmt, hint::black_box, sync::LazyLock};
+use std::{
+    fmt,
+    hint::black_box,
+    num::NonZeroUsize,
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
 use argon2::{
     Algorithm, Argon2, Params, Version,
     password_hash::{self, PasswordHasher as _, PasswordVerifier as _, phc::PasswordHash},
 };
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use zeroize::Zeroizing;
+
+use crate::AuthRejection;
 
 /// The largest memory cost (in KiB) that is hashed or verified: 1 GiB.
 ///
@@ -414,6 +476,256 @@ pub fn verify_password_or_dummy(password: &str, phc: Option<&str>) -> bool {
     DEFAULT_HASHER.verify_or_dummy(password, phc)
 }
 
+/// Runs login checks within a memory budget and a concurrency limit, off
+/// the async runtime (see [Bounding the cost of logins](self#bounding-the-cost-of-logins)).
+///
+/// A cheap handle: clones share the limits. `Debug` shows the settings.
+///
+/// | setting | default |
+/// | --- | --- |
+/// | [`memory_budget`](PasswordVerifierBuilder::memory_budget) | 512 MiB |
+/// | [`concurrency`](PasswordVerifierBuilder::concurrency) | [`std::thread::available_parallelism`] (1 if unknown) |
+/// | [`queue_timeout`](PasswordVerifierBuilder::queue_timeout) | 5 s |
+///
+/// Checks need a tokio runtime with its timer (axum's): outside a tokio
+/// runtime every check is [`PasswordBusy`].
+#[derive(Clone)]
+pub struct PasswordVerifier {
+    inner: Arc<Limits>,
+}
+
+struct Limits {
+    hasher: PasswordHasher,
+    /// The memory budget in KiB, the `memory` semaphore's permits.
+    budget_kib: usize,
+    concurrency: usize,
+    queue_timeout: Duration,
+    running: Arc<Semaphore>,
+    memory: Arc<Semaphore>,
+    #[cfg(test)]
+    probe: tests::Probe,
+}
+
+impl PasswordVerifier {
+    /// The default memory budget: 512 MiB.
+    pub const DEFAULT_MEMORY_BUDGET: usize = 512 << 20;
+    /// The default queue timeout: 5 s.
+    pub const DEFAULT_QUEUE_TIMEOUT: Duration = Duration::from_secs(5);
+
+    /// A verifier for `hasher`'s dummy checks with the default limits.
+    ///
+    /// # Errors
+    ///
+    /// [`PasswordError::InvalidConfig`] if the hasher's memory cost exceeds
+    /// the default budget (512 MiB): use [`builder`](Self::builder).
+    pub fn new(hasher: PasswordHasher) -> Result<Self, PasswordError> {
+        Self::builder(hasher).build()
+    }
+
+    /// A builder with the default limits; `hasher` runs the checks, and its
+    /// parameters are those of the dummy check for an unknown user.
+    pub fn builder(hasher: PasswordHasher) -> PasswordVerifierBuilder {
+        PasswordVerifierBuilder {
+            hasher,
+            memory_budget: Self::DEFAULT_MEMORY_BUDGET,
+            concurrency: std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+            queue_timeout: Self::DEFAULT_QUEUE_TIMEOUT,
+        }
+    }
+
+    /// The hasher that runs the checks.
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.inner.hasher
+    }
+
+    /// The login check of [`PasswordHasher::verify_or_dummy`] (`true` only
+    /// when `phc` is `Some` and `password` matches it; `None` costs a check
+    /// with the hasher's parameters and is `false`), run on tokio's
+    /// blocking threads once a place within the limits is free.
+    ///
+    /// A stored hash whose memory cost exceeds the budget is not run: it is
+    /// logged at WARN and answered by the dummy check, `false`.
+    ///
+    /// The password is copied into the blocking task in a buffer wiped when
+    /// the check ends. Dropping the returned future before the check starts
+    /// gives up its place in the queue; after, the check finishes on its
+    /// thread, holding its place, and its answer is dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`PasswordBusy`] when no place was free within the queue timeout
+    /// (or there is no tokio runtime, or it is shutting down).
+    pub async fn verify_or_dummy(&self, password: &str, phc: Option<&str>) -> Result<bool, PasswordBusy> {
+        let limits = &self.inner;
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| PasswordBusy::new())?;
+        let (phc, kib) = limits.weigh(phc);
+        let acquire = async {
+            let running = Arc::clone(&limits.running).acquire_owned().await.ok()?;
+            let memory = Arc::clone(&limits.memory).acquire_many_owned(kib).await.ok()?;
+            Some(Permits { _running: running, _memory: memory })
+        };
+        let permits = match tokio::time::timeout(limits.queue_timeout, acquire).await {
+            Ok(Some(permits)) => permits,
+            _ => return Err(PasswordBusy::new()),
+        };
+        let password = Zeroizing::new(password.to_owned());
+        let limits = Arc::clone(&self.inner);
+        runtime
+            .spawn_blocking(move || {
+                // The permits are dropped when argon2 is done, whether or not
+                // anyone still awaits the answer.
+                let _permits = permits;
+                #[cfg(test)]
+                let _probe = limits.probe.enter(kib);
+                limits.hasher.verify_or_dummy(&password, phc.as_deref())
+            })
+            .await
+            .map_err(|_| PasswordBusy::new())
+    }
+}
+
+/// A check's two places: one of the concurrency limit, `m` KiB of the budget.
+struct Permits {
+    _running: OwnedSemaphorePermit,
+    _memory: OwnedSemaphorePermit,
+}
+
+impl Limits {
+    /// The stored hash to verify (`None`: the dummy check) and the memory it
+    /// holds, in KiB.
+    fn weigh(&self, phc: Option<&str>) -> (Option<String>, u32) {
+        let dummy = self.hasher.memory_kib();
+        let Some(phc) = phc else { return (None, dummy) };
+        // A hash that cannot be parsed takes the dummy path in the check
+        // (which logs it): the hasher's cost.
+        let Ok(kib) = parse_phc(phc)
+            .and_then(|hash| Params::try_from(&hash).map_err(|_| PasswordError::MalformedHash))
+            .map(|params| params.m_cost())
+        else {
+            return (Some(phc.to_owned()), dummy);
+        };
+        if usize::try_from(kib).map_or(true, |kib| kib > self.budget_kib) {
+            tracing::warn!(
+                target: "warden::password",
+                memory_kib = kib,
+                budget_kib = self.budget_kib,
+                "stored password hash needs more memory than the verifier's budget; answering false"
+            );
+            return (None, dummy);
+        }
+        (Some(phc.to_owned()), kib)
+    }
+}
+
+impl fmt::Debug for PasswordVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let limits = &self.inner;
+        f.debug_struct("PasswordVerifier")
+            .field("hasher", &limits.hasher)
+            .field("memory_budget_kib", &limits.budget_kib)
+            .field("concurrency", &limits.concurrency)
+            .field("queue_timeout", &limits.queue_timeout)
+            .finish()
+    }
+}
+
+/// Settings of a [`PasswordVerifier`]; [`build`](Self::build) checks them.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct PasswordVerifierBuilder {
+    hasher: PasswordHasher,
+    memory_budget: usize,
+    concurrency: usize,
+    queue_timeout: Duration,
+}
+
+impl PasswordVerifierBuilder {
+    /// The memory all running checks may hold together, in bytes (counted
+    /// in whole KiB): at least the hasher's memory cost.
+    pub fn memory_budget(mut self, bytes: usize) -> Self {
+        self.memory_budget = bytes;
+        self
+    }
+
+    /// The most checks that run at once: at least 1.
+    pub fn concurrency(mut self, checks: usize) -> Self {
+        self.concurrency = checks;
+        self
+    }
+
+    /// How long a check waits for its place before it is [`PasswordBusy`].
+    /// Zero: only a place free at once is taken.
+    pub fn queue_timeout(mut self, timeout: Duration) -> Self {
+        self.queue_timeout = timeout;
+        self
+    }
+
+    /// The verifier.
+    ///
+    /// # Errors
+    ///
+    /// [`PasswordError::InvalidConfig`] for a concurrency of 0, or a memory
+    /// budget smaller than the hasher's memory cost (which no dummy check
+    /// would fit).
+    pub fn build(self) -> Result<PasswordVerifier, PasswordError> {
+        if self.concurrency == 0 {
+            return Err(PasswordError::InvalidConfig("concurrency must be at least 1"));
+        }
+        let budget_kib = (self.memory_budget / 1024).min(Semaphore::MAX_PERMITS);
+        if budget_kib < self.hasher.memory_kib() as usize {
+            return Err(PasswordError::InvalidConfig("memory_budget must hold the hasher's memory cost"));
+        }
+        let concurrency = self.concurrency.min(Semaphore::MAX_PERMITS);
+        Ok(PasswordVerifier {
+            inner: Arc::new(Limits {
+                hasher: self.hasher,
+                budget_kib,
+                concurrency,
+                queue_timeout: self.queue_timeout,
+                running: Arc::new(Semaphore::new(concurrency)),
+                memory: Arc::new(Semaphore::new(budget_kib)),
+                #[cfg(test)]
+                probe: tests::Probe::default(),
+            }),
+        })
+    }
+}
+
+/// No place for a password check within the queue timeout: the
+/// credentials were not judged. As an [`AuthRejection`] it is `503 Service
+/// Unavailable` with `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordBusy {
+    retry_after: Duration,
+}
+
+impl PasswordBusy {
+    fn new() -> Self {
+        Self { retry_after: Duration::from_secs(1) }
+    }
+
+    /// How long the client should wait before trying again: 1 s.
+    pub fn retry_after(&self) -> Duration {
+        self.retry_after
+    }
+}
+
+impl fmt::Display for PasswordBusy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("too many password checks are waiting")
+    }
+}
+
+impl std::error::Error for PasswordBusy {}
+
+impl From<PasswordBusy> for AuthRejection {
+    /// `503 Service Unavailable` with `Retry-After` and
+    /// `{"detail":"Service Unavailable"}` (see [`AuthRejection::unavailable`]).
+    fn from(busy: PasswordBusy) -> Self {
+        Self::unavailable(busy.retry_after).with_reason("too many password checks are waiting")
+    }
+}
+
 static DEFAULT_HASHER: LazyLock<PasswordHasher> = LazyLock::new(PasswordHasher::new);
 
 /// pwdlib's parameters; argon2's own defaults (19 MiB, t=2, p=1) only if
@@ -674,5 +986,279 @@ mod tests {
         );
         let err = hasher.verify("hunter2", "$argon2id$v=19$m=64,t=1,p=1$hunter2").unwrap_err();
         assert!(!format!("{err} {err:?}").contains("hunter2"));
+    }
+
+    /// What the checks of a verifier did, recorded inside the blocking
+    /// task while it holds its permits; `hold` keeps checks from finishing.
+    #[derive(Default)]
+    pub(super) struct Probe {
+        state: std::sync::Mutex<ProbeState>,
+        released: std::sync::Condvar,
+    }
+
+    #[derive(Default, Clone, Debug)]
+    struct ProbeState {
+        running: usize,
+        max_running: usize,
+        kib: u64,
+        max_kib: u64,
+        /// The memory weight of each check that ran, in order.
+        weights: Vec<u32>,
+        held: bool,
+    }
+
+    pub(super) struct Entered<'a>(&'a Probe, u32);
+
+    impl Probe {
+        pub(super) fn enter(&self, kib: u32) -> Entered<'_> {
+            let mut state = self.state.lock().unwrap();
+            state.running += 1;
+            state.max_running = state.max_running.max(state.running);
+            state.kib += u64::from(kib);
+            state.max_kib = state.max_kib.max(state.kib);
+            state.weights.push(kib);
+            while state.held {
+                state = self.released.wait(state).unwrap();
+            }
+            Entered(self, kib)
+        }
+
+        /// Keeps checks from finishing until the guard is dropped (also
+        /// by a failing assertion, so that no blocking thread is left waiting).
+        fn hold(&self) -> Held<'_> {
+            self.state.lock().unwrap().held = true;
+            Held(self)
+        }
+
+        fn state(&self) -> ProbeState {
+            self.state.lock().unwrap().clone()
+        }
+    }
+
+    struct Held<'a>(&'a Probe);
+
+    impl Drop for Held<'_> {
+        fn drop(&mut self) {
+            self.0.state.lock().unwrap().held = false;
+            self.0.released.notify_all();
+        }
+    }
+
+    impl Drop for Entered<'_> {
+        fn drop(&mut self) {
+            let mut state = self.0.state.lock().unwrap();
+            state.running -= 1;
+            state.kib -= u64::from(self.1);
+        }
+    }
+
+    fn probe(verifier: &PasswordVerifier) -> &Probe {
+        &verifier.inner.probe
+    }
+
+    /// Waits (at most 10 s) until `done` holds for the probe's state.
+    async fn until(verifier: &PasswordVerifier, done: impl Fn(&ProbeState) -> bool) {
+        for _ in 0..10_000 {
+            if done(&probe(verifier).state()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        panic!("never reached: {:?}", probe(verifier).state());
+    }
+
+    /// `check`, failing the test (and so releasing held checks) if it takes
+    /// more than 10 s: a check that should be refused at once but runs
+    /// would wait for the held ones forever.
+    async fn within_10_s<T>(check: impl Future<Output = T>) -> T {
+        tokio::time::timeout(Duration::from_secs(10), check).await.expect("the check should not have waited")
+    }
+
+    /// Starts `count` checks of a wrong password against `stored`, each as a task.
+    fn start_checks(
+        verifier: &PasswordVerifier,
+        stored: &str,
+        count: usize,
+    ) -> Vec<tokio::task::JoinHandle<Result<bool, PasswordBusy>>> {
+        (0..count)
+            .map(|_| {
+                let (verifier, stored) = (verifier.clone(), stored.to_owned());
+                tokio::spawn(async move { verifier.verify_or_dummy("guess", Some(&stored)).await })
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn checks_never_run_more_at_once_than_the_concurrency_limit() {
+        let verifier = PasswordVerifier::builder(cheap()).concurrency(2).build().unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        let held = probe(&verifier).hold();
+        let checks = start_checks(&verifier, &stored, 6);
+        until(&verifier, |state| state.running == 2).await;
+        // Six are asked for; however long they wait, two run.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!((probe(&verifier).state().running, probe(&verifier).state().weights.len()), (2, 2));
+        drop(held);
+        for check in checks {
+            assert_eq!(check.await.unwrap(), Ok(false));
+        }
+        let state = probe(&verifier).state();
+        assert_eq!((state.max_running, state.weights.len(), state.running), (2, 6, 0));
+    }
+
+    #[tokio::test]
+    async fn checks_never_hold_more_memory_than_the_budget() {
+        // 64 KiB a check, a budget of three, room for eight by concurrency.
+        let verifier = PasswordVerifier::builder(cheap()).concurrency(8).memory_budget(3 * 64 * 1024).build().unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        let held = probe(&verifier).hold();
+        let checks = start_checks(&verifier, &stored, 6);
+        until(&verifier, |state| state.running == 3).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!((probe(&verifier).state().running, probe(&verifier).state().kib), (3, 192));
+        drop(held);
+        for check in checks {
+            assert_eq!(check.await.unwrap(), Ok(false));
+        }
+        let state = probe(&verifier).state();
+        assert_eq!((state.max_kib, state.max_running, state.weights.len()), (192, 3, 6));
+    }
+
+    #[tokio::test]
+    async fn memory_is_weighted_by_the_stored_hash_s_own_cost() {
+        let costly = PasswordHasher::builder().memory_kib(128).iterations(1).parallelism(1).build().unwrap();
+        let stored = costly.hash("secret").unwrap();
+        // A budget of 192 KiB holds one 128 KiB check, never two.
+        let verifier = PasswordVerifier::builder(cheap()).concurrency(8).memory_budget(192 * 1024).build().unwrap();
+        let held = probe(&verifier).hold();
+        let checks = start_checks(&verifier, &stored, 3);
+        until(&verifier, |state| state.running == 1).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!((probe(&verifier).state().running, probe(&verifier).state().kib), (1, 128));
+        drop(held);
+        for check in checks {
+            assert_eq!(check.await.unwrap(), Ok(false));
+        }
+        assert_eq!(probe(&verifier).state().weights, [128, 128, 128]);
+        assert_eq!(verifier.verify_or_dummy("secret", Some(&stored)).await, Ok(true));
+    }
+
+    #[tokio::test]
+    async fn a_stored_hash_costing_more_than_the_budget_is_never_run() {
+        let costly = PasswordHasher::builder().memory_kib(256).iterations(1).parallelism(1).build().unwrap();
+        let stored = costly.hash("secret").unwrap();
+        let verifier = PasswordVerifier::builder(cheap()).memory_budget(128 * 1024).build().unwrap();
+        // The right password, but the hash would take 256 KiB: the dummy check (64 KiB) answers.
+        assert_eq!(verifier.verify_or_dummy("secret", Some(&stored)).await, Ok(false));
+        // Above 1 GiB, whatever the budget: refused before any allocation.
+        let huge =
+            "$argon2id$v=19$m=4294967295,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$UF8owXH3Ic+/i9I/JaXRPrpI667SCo4A1AO7Q698oXg";
+        assert_eq!(verifier.verify_or_dummy("secret", Some(huge)).await, Ok(false));
+        assert_eq!(probe(&verifier).state().weights, [64, 64]);
+        // With room for it, the same hash verifies.
+        let roomy = PasswordVerifier::builder(cheap()).memory_budget(256 * 1024).build().unwrap();
+        assert_eq!(roomy.verify_or_dummy("secret", Some(&stored)).await, Ok(true));
+        assert_eq!(probe(&roomy).state().weights, [256]);
+    }
+
+    #[tokio::test]
+    async fn the_verifier_answers_like_the_login_check() {
+        let verifier = PasswordVerifier::new(cheap()).unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        assert_eq!(verifier.verify_or_dummy("secret", Some(&stored)).await, Ok(true));
+        assert_eq!(verifier.verify_or_dummy("Secret", Some(&stored)).await, Ok(false));
+        // No such user: a check with the hasher's own cost, and false.
+        assert_eq!(verifier.verify_or_dummy("secret", None).await, Ok(false));
+        // A stored hash that cannot be read: the dummy check too.
+        assert_eq!(verifier.verify_or_dummy("secret", Some("$argon2id$v=19$m=64")).await, Ok(false));
+        assert_eq!(probe(&verifier).state().weights, [64, 64, 64, 64]);
+    }
+
+    #[tokio::test]
+    async fn a_check_queued_past_the_timeout_is_busy_and_renders_503_with_retry_after() {
+        let verifier =
+            PasswordVerifier::builder(cheap()).concurrency(1).queue_timeout(Duration::from_millis(20)).build().unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        let held = probe(&verifier).hold();
+        let running = start_checks(&verifier, &stored, 1);
+        until(&verifier, |state| state.running == 1).await;
+        let busy = within_10_s(verifier.verify_or_dummy("secret", Some(&stored))).await.unwrap_err();
+        assert_eq!(busy.retry_after(), Duration::from_secs(1));
+        let rejection = AuthRejection::from(busy);
+        assert_eq!(rejection.status(), 503);
+        assert_eq!(rejection.kind(), crate::AuthErrorKind::Unavailable);
+        assert_eq!(rejection.headers()["retry-after"], "1");
+        assert!(rejection.challenges().is_empty());
+        drop(held);
+        for check in running {
+            assert_eq!(check.await.unwrap(), Ok(false));
+        }
+        assert_eq!(probe(&verifier).state().weights.len(), 1, "the refused check never ran");
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_gives_up_keeps_its_place_until_argon2_returns() {
+        let verifier =
+            PasswordVerifier::builder(cheap()).concurrency(1).queue_timeout(Duration::from_millis(20)).build().unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        let held = probe(&verifier).hold();
+        let gave_up = start_checks(&verifier, &stored, 1).remove(0);
+        until(&verifier, |state| state.running == 1).await;
+        gave_up.abort();
+        assert!(gave_up.await.unwrap_err().is_cancelled());
+        // The abandoned check still runs, and still holds the one place.
+        assert!(within_10_s(verifier.verify_or_dummy("secret", Some(&stored))).await.is_err());
+        drop(held);
+        until(&verifier, |state| state.running == 0).await;
+        assert_eq!(verifier.verify_or_dummy("secret", Some(&stored)).await, Ok(true));
+        assert_eq!(probe(&verifier).state().max_running, 1);
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_gives_up_while_queued_leaves_the_queue() {
+        let verifier = PasswordVerifier::builder(cheap()).concurrency(1).build().unwrap();
+        let stored = cheap().hash("secret").unwrap();
+        let held = probe(&verifier).hold();
+        let first = start_checks(&verifier, &stored, 1);
+        until(&verifier, |state| state.running == 1).await;
+        let queued = start_checks(&verifier, &stored, 1).remove(0);
+        tokio::task::yield_now().await;
+        queued.abort();
+        assert!(queued.await.unwrap_err().is_cancelled());
+        drop(held);
+        for check in first {
+            assert_eq!(check.await.unwrap(), Ok(false));
+        }
+        assert_eq!(probe(&verifier).state().weights.len(), 1, "the abandoned queued check never ran");
+    }
+
+    #[test]
+    fn verifier_settings_that_cannot_work_are_refused_when_built() {
+        let b = || PasswordVerifier::builder(cheap());
+        assert!(matches!(b().concurrency(0).build(), Err(PasswordError::InvalidConfig(_))));
+        assert!(matches!(b().memory_budget(0).build(), Err(PasswordError::InvalidConfig(_))));
+        // 63 KiB cannot hold one 64 KiB dummy check.
+        assert!(matches!(b().memory_budget(63 * 1024).build(), Err(PasswordError::InvalidConfig(_))));
+        assert!(b().memory_budget(64 * 1024).concurrency(1).build().is_ok());
+        // pwdlib's 64 MiB fit the default 512 MiB; 1 GiB does not.
+        assert!(PasswordVerifier::new(PasswordHasher::new()).is_ok());
+        let gib = PasswordHasher::builder().memory_kib(MAX_MEMORY_KIB).build().unwrap();
+        assert!(matches!(PasswordVerifier::new(gib.clone()), Err(PasswordError::InvalidConfig(_))));
+        assert!(PasswordVerifier::builder(gib).memory_budget(1 << 30).build().is_ok());
+    }
+
+    #[test]
+    fn the_verifier_s_defaults_are_512_mib_the_cpu_count_and_5_s() {
+        let verifier = PasswordVerifier::new(cheap()).unwrap();
+        let cpus = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        assert_eq!(
+            format!("{verifier:?}"),
+            format!(
+                "PasswordVerifier {{ hasher: {:?}, memory_budget_kib: 524288, concurrency: {cpus}, queue_timeout: 5s }}",
+                cheap()
+            )
+        );
+        assert_eq!(verifier.inner.memory.available_permits(), 524_288);
+        assert_eq!(verifier.inner.running.available_permits(), cpus);
     }
 }

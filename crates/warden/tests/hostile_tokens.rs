@@ -217,6 +217,8 @@ struct DemoClaims {
     sub: String,
     #[serde(default)]
     scope: String,
+    /// Never read, as the demo never reads it: the verifier checks `exp`.
+    #[serde(skip_deserializing)]
     exp: u64,
 }
 

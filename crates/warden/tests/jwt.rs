@@ -1215,3 +1215,17 @@ fn a_cache_cleared_while_a_token_is_verified_never_serves_that_token() {
     // ... and the cache works again for verifications begun after it.
     assert!(verifier.verify(token).unwrap().from_cache());
 }
+
+#[test]
+fn scoped_claims_take_a_fractional_exp_rounded_down() {
+    // RFC 7519 §2: a NumericDate is any JSON number.
+    let claims = json!({"sub": "johndoe", "scopes": ["me"], "exp": now() as f64 + 100.5});
+    let token = sign_hs256(&json!({"alg": "HS256"}), &claims);
+    let verifier = JwtVerifier::<ScopedClaims>::builder(public_key("hmac"), [Algorithm::Hs256])
+        .clock(clock())
+        .build()
+        .unwrap();
+    let verified = verifier.verify(&token).unwrap();
+    assert_eq!(verified.exp, now() + 100);
+    assert!(verified.has_scope("me"));
+}

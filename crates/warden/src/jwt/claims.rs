@@ -3,10 +3,14 @@
 
 use super::{
     AlgorithmSet, JwtError, JwtErrorKind,
-    json::{self, Invalid, RawStr, Value},
+    json::{self, Invalid, RawStr, Reader, Rounding, Value},
 };
 
 /// The registered claims of a token, borrowed from its decoded claims.
+///
+/// The `NumericDate`s are whole seconds, rounded the way that never makes
+/// a token valid for longer than it says: `exp` down, `nbf` and `iat` up
+/// ([`Rounding`]).
 #[derive(Debug, Default)]
 pub(crate) struct Registered<'a> {
     pub(crate) exp: Option<i64>,
@@ -54,6 +58,7 @@ pub(crate) struct Validation {
     pub(crate) algorithms: AlgorithmSet,
     pub(crate) leeway: i64,
     pub(crate) require_exp: bool,
+    /// Refuses an `iat` later than now plus the leeway (as [`NotYetValid`](JwtErrorKind::NotYetValid)).
     pub(crate) reject_future_iat: bool,
     pub(crate) audiences: Box<[Box<str>]>,
     pub(crate) any_audience: bool,
@@ -66,9 +71,13 @@ fn invalid_claims(_: Invalid) -> JwtError {
     JwtError::new(JwtErrorKind::InvalidClaims)
 }
 
-fn date(value: Value<'_>) -> Result<i64, JwtError> {
+/// A `NumericDate` claim (RFC 7519 §2): a number (not `null`, not a
+/// string), within ±2^53, in whole seconds ([`Number::date`](json::Number::date)).
+fn date(value: Value<'_>, rounding: Rounding) -> Result<i64, JwtError> {
     match value {
-        Value::Num(number) => json::numeric_date(number).map_err(invalid_claims),
+        Value::Num(text) => {
+            Reader::new(text).number_parts().and_then(|number| number.date(rounding)).map_err(invalid_claims)
+        }
         _ => Err(JwtError::new(JwtErrorKind::InvalidClaims)),
     }
 }
@@ -123,9 +132,10 @@ impl Validation {
     #[inline]
     fn record<'a>(&self, found: &mut Registered<'a>, name: &[u8], value: Value<'a>) -> Result<(), JwtError> {
         match name {
-            b"exp" => found.exp = if value == Value::Null { None } else { Some(date(value)?) },
-            b"nbf" => found.nbf = if value == Value::Null { None } else { Some(date(value)?) },
-            b"iat" => found.iat = if value == Value::Null { None } else { Some(date(value)?) },
+            // `null` is no date: refused, even where the claim is optional.
+            b"exp" => found.exp = Some(date(value, Rounding::Floor)?),
+            b"nbf" => found.nbf = Some(date(value, Rounding::Ceil)?),
+            b"iat" => found.iat = Some(date(value, Rounding::Ceil)?),
             b"iss" => found.iss = Some(value),
             b"aud" => found.aud = Some(value),
             b"sub" | b"jti" if !matches!(value, Value::Str(_) | Value::Null) => {
@@ -251,10 +261,52 @@ mod tests {
     #[test]
     fn exp_is_required_by_default_and_must_be_a_number() {
         assert_eq!(check(&validation(), r#"{}"#, 0), Err(JwtErrorKind::MissingClaim));
-        assert_eq!(check(&validation(), r#"{"exp": null}"#, 0), Err(JwtErrorKind::MissingClaim));
         assert_eq!(check(&validation(), r#"{"exp": "100"}"#, 0), Err(JwtErrorKind::InvalidClaims));
         let optional = Validation { require_exp: false, ..validation() };
         assert_eq!(check(&optional, r#"{}"#, 0), Ok(()));
+    }
+
+    #[test]
+    fn a_malformed_numeric_date_is_refused_even_where_the_claim_is_optional() {
+        let optional = Validation { require_exp: false, ..validation() };
+        for v in [validation(), optional] {
+            for claim in ["exp", "nbf", "iat"] {
+                for bad in ["null", r#""100""#, "true", "[100]", r#"{"t":100}"#, "9007199254740993", "1e300", "-1e16"] {
+                    let claims = format!(r#"{{"{claim}": {bad}}}"#);
+                    assert_eq!(check(&v, &claims, 0), Err(JwtErrorKind::InvalidClaims), "{claims}");
+                }
+                for unreadable in ["1e309", "-1e309"] {
+                    let claims = format!(r#"{{"{claim}": {unreadable}}}"#);
+                    assert!(check(&v, &claims, 0).is_err(), "{claims}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fractional_dates_never_round_a_token_into_validity() {
+        let v = validation();
+        // `exp` rounds down: valid before 4102444800, expired from it.
+        assert_eq!(check(&v, r#"{"exp": 4102444800.5}"#, 4_102_444_799), Ok(()));
+        assert_eq!(check(&v, r#"{"exp": 4102444800.5}"#, 4_102_444_800), Err(JwtErrorKind::Expired));
+        assert_eq!(check(&v, r#"{"exp": 4.1024448005e9}"#, 4_102_444_800), Err(JwtErrorKind::Expired));
+        // `nbf` rounds up: not yet valid at 100, valid from 101.
+        assert_eq!(check(&v, r#"{"exp": 9999, "nbf": 100.1}"#, 100), Err(JwtErrorKind::NotYetValid));
+        assert_eq!(check(&v, r#"{"exp": 9999, "nbf": 100.1}"#, 101), Ok(()));
+        // `iat` rounds up too.
+        let strict = Validation { reject_future_iat: true, ..validation() };
+        assert_eq!(check(&strict, r#"{"exp": 9999, "iat": 100.1}"#, 100), Err(JwtErrorKind::NotYetValid));
+        assert_eq!(check(&strict, r#"{"exp": 9999, "iat": 100.1}"#, 101), Ok(()));
+        let found = v.scan(br#"{"exp": 10.5, "nbf": 5.5, "iat": -2.5}"#).unwrap();
+        assert_eq!((found.exp, found.nbf, found.iat), (Some(10), Some(6), Some(-2)));
+    }
+
+    #[test]
+    fn numeric_dates_up_to_two_to_the_53_are_accepted() {
+        let optional = Validation { require_exp: false, ..validation() };
+        assert_eq!(check(&optional, r#"{"exp": 9007199254740992}"#, 0), Ok(()));
+        assert_eq!(check(&optional, r#"{"nbf": -9007199254740992}"#, 0), Ok(()));
+        assert_eq!(check(&optional, r#"{"exp": 9007199254740993}"#, 0), Err(JwtErrorKind::InvalidClaims));
     }
 
     #[test]
@@ -263,8 +315,18 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_claims_last_one_wins() {
-        assert_eq!(check(&validation(), r#"{"exp": 9999, "exp": 100}"#, 200), Err(JwtErrorKind::Expired));
+    fn duplicate_claims_are_refused_at_any_depth() {
+        let optional = Validation { require_exp: false, ..validation() };
+        for claims in [
+            r#"{"exp": 100, "exp": 9999}"#,
+            r#"{"exp": 9999, "\u0065xp": 100}"#,
+            r#"{"exp": 9999, "sub": "a", "sub": "b"}"#,
+            r#"{"exp": 9999, "ctx": {"role": "user", "role": "admin"}}"#,
+            r#"{"exp": 9999, "l": [{"a": 1}, {"b": 1, "b": 1}]}"#,
+        ] {
+            assert_eq!(check(&validation(), claims, 200), Err(JwtErrorKind::Malformed), "{claims}");
+            assert_eq!(check(&optional, claims, 200), Err(JwtErrorKind::Malformed), "{claims}");
+        }
     }
 
     #[test]
@@ -274,6 +336,11 @@ mod tests {
         let strict = Validation { reject_future_iat: true, ..validation() };
         assert_eq!(check(&strict, r#"{"exp": 9999, "iat": 5000}"#, 100), Err(JwtErrorKind::NotYetValid));
         assert_eq!(check(&strict, r#"{"exp": 9999, "iat": 100}"#, 100), Ok(()));
+        assert_eq!(check(&strict, r#"{"exp": 9999, "iat": 101}"#, 100), Err(JwtErrorKind::NotYetValid));
+        // Within the leeway, it passes.
+        let lenient = Validation { leeway: 10, ..strict };
+        assert_eq!(check(&lenient, r#"{"exp": 9999, "iat": 110}"#, 100), Ok(()));
+        assert_eq!(check(&lenient, r#"{"exp": 9999, "iat": 110.5}"#, 100), Err(JwtErrorKind::NotYetValid));
     }
 
     #[test]

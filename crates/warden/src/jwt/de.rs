@@ -4,7 +4,8 @@
 //! `nbf`, `iat`, `iss`, `aud`, `sub`, `jti`) and the required ones.
 //!
 //! It accepts exactly what [`json`](super::json) accepts (RFC 8259, nesting
-//! at most [`MAX_DEPTH`]) and gives `C` what `serde_json` would: borrowed
+//! at most [`MAX_DEPTH`], no object with two members of the same name, no
+//! number a double cannot hold) and gives `C` what `serde_json` would: borrowed
 //! strings when unescaped, `u64` / `i64` / `f64` numbers as `serde_json`
 //! chooses them, maps, sequences, options, enums. When it fails, for
 //! whatever reason (invalid JSON, a registered claim of the wrong type, a
@@ -23,7 +24,7 @@ use serde::de::{
 
 use super::{
     claims::{Claim, Registered, Validation},
-    json::{MAX_DEPTH, Number, RawStr, Reader, Value},
+    json::{self, MAX_DEPTH, Names, Number, RawStr, Reader, Rounding, Value},
 };
 
 /// The claims could not be read in one pass (see the module docs).
@@ -95,7 +96,8 @@ impl<'de> Deserializer<'de> {
 
 /// Visits a number as `serde_json` does: `u64` when non-negative and whole,
 /// `i64` when negative and whole, `f64` otherwise (and for `-0` and whole
-/// numbers out of range); infinite is an error.
+/// numbers out of range), the very double `serde_json` reads
+/// ([`json::float`]); one a double cannot hold is an error.
 #[inline]
 fn visit_number<'de, V: Visitor<'de>>(number: Number<'_>, visitor: V) -> Result<V::Value> {
     match number.magnitude {
@@ -104,11 +106,7 @@ fn visit_number<'de, V: Visitor<'de>>(number: Number<'_>, visitor: V) -> Result<
         Some(magnitude) if (magnitude as i64).wrapping_neg() < 0 => {
             visitor.visit_i64((magnitude as i64).wrapping_neg())
         }
-        _ => {
-            let text = std::str::from_utf8(number.text).map_err(|_| Error)?;
-            let value: f64 = text.parse().map_err(|_| Error)?;
-            if value.is_finite() { visitor.visit_f64(value) } else { Err(Error) }
-        }
+        _ => visitor.visit_f64(json::float(number.text)?),
     }
 }
 
@@ -157,7 +155,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             b'{' => {
                 self.enter()?;
                 self.reader.pos += 1;
-                let value = visitor.visit_map(Map { de: &mut *self, first: true })?;
+                let value = visitor.visit_map(Map { de: &mut *self, first: true, names: Names::new() })?;
                 self.reader.skip_ws();
                 self.reader.expect(b'}')?;
                 self.depth -= 1;
@@ -245,6 +243,8 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
 struct Map<'a, 'de> {
     de: &'a mut Deserializer<'de>,
     first: bool,
+    /// The names read so far: a duplicate is refused.
+    names: Names<'de>,
 }
 
 /// Reads up to the opening quote of the next member's name, or `None` at
@@ -272,7 +272,9 @@ impl<'de> MapAccess<'de> for Map<'_, 'de> {
         if next_member(&mut self.de.reader, &mut self.first)?.is_none() {
             return Ok(None);
         }
-        seed.deserialize(Key { de: &mut *self.de }).map(Some)
+        let raw = self.de.reader.string()?;
+        self.names.insert(raw)?;
+        seed.deserialize(Key { raw, text: self.de.text }).map(Some)
     }
 
     #[inline]
@@ -283,17 +285,18 @@ impl<'de> MapAccess<'de> for Map<'_, 'de> {
     }
 }
 
-/// A member name, its opening quote already read: a string whatever is asked.
-struct Key<'a, 'de> {
-    de: &'a mut Deserializer<'de>,
+/// A member name, read: a string whatever is asked.
+struct Key<'de> {
+    raw: RawStr<'de>,
+    text: &'de str,
 }
 
-impl<'de> de::Deserializer<'de> for Key<'_, 'de> {
+impl<'de> de::Deserializer<'de> for Key<'de> {
     type Error = Error;
 
     #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.de.string(visitor)
+        visit_str(self.raw, self.text, visitor)
     }
 
     serde::forward_to_deserialize_any! {
@@ -339,7 +342,8 @@ impl<'de> EnumAccess<'de> for Variant<'_, 'de> {
     fn variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<(T::Value, Self)> {
         self.de.reader.skip_ws();
         self.de.reader.expect(b'"')?;
-        let variant = seed.deserialize(Key { de: &mut *self.de })?;
+        let raw = self.de.reader.string()?;
+        let variant = seed.deserialize(Key { raw, text: self.de.text })?;
         self.de.reader.skip_ws();
         self.de.reader.expect(b':')?;
         Ok((variant, self))
@@ -487,6 +491,7 @@ impl<'de> de::Deserializer<'de> for Claims<'_, 'de> {
             validation: self.validation,
             found: self.found,
             first: true,
+            names: Names::new(),
             claim: Claim::Other,
             name: None,
         })?;
@@ -522,6 +527,8 @@ struct Members<'a, 'de> {
     validation: &'a Validation,
     found: &'a mut Registered<'de>,
     first: bool,
+    /// The names read so far: a duplicate is refused.
+    names: Names<'de>,
     /// What the member being read is to the validation.
     claim: Claim,
     /// Its name, when required claims are looked for.
@@ -538,6 +545,7 @@ impl<'de> MapAccess<'de> for Members<'_, 'de> {
         }
         let start = self.de.reader.pos;
         let raw = self.de.reader.string()?;
+        self.names.insert(raw)?;
         let required = !self.validation.required.is_empty();
         if raw.escaped() {
             let name = raw.decode()?.into_owned();
@@ -574,18 +582,16 @@ impl<'de> MapAccess<'de> for Members<'_, 'de> {
         match std::mem::replace(&mut self.claim, Claim::Other) {
             Claim::Other => {}
             claim @ (Claim::Exp | Claim::Nbf | Claim::Iat) => {
-                let slot = match claim {
-                    Claim::Exp => &mut found.exp,
-                    Claim::Nbf => &mut found.nbf,
-                    _ => &mut found.iat,
+                let (slot, rounding) = match claim {
+                    Claim::Exp => (&mut found.exp, Rounding::Floor),
+                    Claim::Nbf => (&mut found.nbf, Rounding::Ceil),
+                    _ => (&mut found.iat, Rounding::Ceil),
                 };
-                if null {
-                    *slot = None;
-                } else {
-                    let number = reader.number_parts()?;
-                    *slot = Some(number.date()?);
-                    return seed.deserialize(ReadNumber(number));
-                }
+                // Anything but a number (`null` included) fails here, and
+                // the two-pass reading refuses the token.
+                let number = reader.number_parts()?;
+                *slot = Some(number.date(rounding)?);
+                return seed.deserialize(ReadNumber(number));
             }
             Claim::StringOnly if null => {}
             Claim::StringOnly => {
@@ -606,6 +612,322 @@ impl<'de> MapAccess<'de> for Members<'_, 'de> {
             }
         }
         seed.deserialize(&mut *self.de)
+    }
+}
+
+/// For `fuzz/fuzz_targets/jwt_claims.rs`: checks the one-pass reader
+/// against the reference of [`differential`] on `data` (random bytes), and
+/// on `data` spliced into realistic claims; panics on any disagreement.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn fuzz_claims(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let spliced = differential::splice(text);
+    for text in [text, spliced.as_str()] {
+        if let Err(disagreement) = differential::compare(text) {
+            panic!("{text:?}: {disagreement}");
+        }
+    }
+}
+
+/// The one-pass reader ([`claims`] then [`Validation::check`]), the
+/// two-pass reading the verifier falls back on ([`Validation::scan`],
+/// `check`, `serde_json`) and the header's reader
+/// ([`json::for_each_member`]) held to a reference built independently:
+/// `serde_json` with a visitor that refuses duplicate member names (and
+/// nesting deeper than the reader's documented 64), and the rules of the
+/// registered claims written again, simply, over its `serde_json::Value`.
+/// They must make the same decision on every input, under several
+/// validations, for several claims types, and read the same claims and
+/// dates when they accept.
+#[cfg(any(test, fuzzing))]
+pub(crate) mod differential {
+    use std::fmt::Debug;
+
+    use serde::{
+        Deserialize,
+        de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor},
+    };
+    use serde_json::{Map, Number, Value};
+
+    use super::{
+        super::{AlgorithmSet, json},
+        Registered, Validation, claims,
+    };
+
+    /// An application's claims type.
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    struct App {
+        sub: String,
+        scopes: Vec<String>,
+        exp: f64,
+    }
+
+    /// Claims that pass the first validation of [`validations`] at its time.
+    pub(crate) const REALISTIC: &str = r#"{"sub":"johndoe","scopes":["me","items"],"aud":"api","iss":"https://id.example","iat":1699999000,"nbf":1699999000,"exp":1700003600,"jti":"a1b2"}"#;
+
+    /// `text` as the value of a claim of realistic claims (one that passes
+    /// the first validation with any `nbf`, `iat` and `ctx` it accepts), the
+    /// claim picked by the length of `text`.
+    pub(crate) fn splice(text: &str) -> String {
+        let base = [
+            ("sub", r#""johndoe""#),
+            ("scopes", r#"["me"]"#),
+            ("aud", r#""api""#),
+            ("iss", r#""https://id.example""#),
+            ("exp", "1700003600"),
+        ];
+        let claim = ["exp", "nbf", "iat", "ctx", "aud", "sub"].get(text.len() % 6).copied().unwrap_or("ctx");
+        let mut out = String::from("{");
+        for (name, value) in base.iter().filter(|(name, _)| *name != claim) {
+            out.push_str(&format!(r#""{name}":{value},"#));
+        }
+        out.push_str(&format!(r#""{claim}":{text}}}"#));
+        out
+    }
+
+    /// The validations every input is checked under, each with its time.
+    fn validations() -> [(Validation, i64); 4] {
+        let validation =
+            |require_exp, reject_future_iat, leeway, audiences: &[&str], issuers: &[&str], required: &[&str]| {
+                let boxed = |names: &[&str]| names.iter().map(|name| Box::from(*name)).collect();
+                Validation {
+                    algorithms: AlgorithmSet::default(),
+                    leeway,
+                    require_exp,
+                    reject_future_iat,
+                    audiences: boxed(audiences),
+                    any_audience: false,
+                    issuers: boxed(issuers),
+                    required: boxed(required),
+                }
+            };
+        [
+            (validation(true, true, 0, &["api"], &["https://id.example"], &["scopes"]), 1_700_000_000),
+            (validation(false, false, 60, &[], &[], &[]), 1_700_000_000),
+            (
+                Validation { any_audience: true, ..validation(false, true, 0, &[], &[], &["sub", "scopes"]) },
+                4_102_444_800,
+            ),
+            (validation(true, false, 5, &["api", "web"], &[], &[]), 4_102_444_800),
+        ]
+    }
+
+    /// The claims object as the reference reads it: `serde_json`, refusing
+    /// duplicate names and nesting deeper than 64; `None` when refused.
+    fn reference(text: &str) -> Option<Map<String, Value>> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let value = Unique { depth: 1 }.deserialize(&mut deserializer).ok()?;
+        deserializer.end().ok()?;
+        match value {
+            Value::Object(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// A `serde_json::Value`, refusing duplicate member names.
+    struct Unique {
+        depth: u32,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Unique {
+        type Value = Value;
+
+        fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Unique {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+
+        fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+            Ok(Value::Bool(value))
+        }
+
+        fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+            Ok(Value::from(value))
+        }
+
+        fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+            Ok(Value::from(value))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Value, E> {
+            Number::from_f64(value).map(Value::Number).ok_or_else(|| E::custom("not finite"))
+        }
+
+        fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+            Ok(Value::from(value))
+        }
+
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            if self.depth > 64 {
+                return Err(serde::de::Error::custom("too deep"));
+            }
+            let mut elements = Vec::new();
+            while let Some(element) = seq.next_element_seed(Unique { depth: self.depth + 1 })? {
+                elements.push(element);
+            }
+            Ok(Value::Array(elements))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+            if self.depth > 64 {
+                return Err(serde::de::Error::custom("too deep"));
+            }
+            let mut map = Map::new();
+            while let Some(name) = access.next_key::<String>()? {
+                if map.contains_key(&name) {
+                    return Err(serde::de::Error::custom("duplicate member"));
+                }
+                let value = access.next_value_seed(Unique { depth: self.depth + 1 })?;
+                map.insert(name, value);
+            }
+            Ok(Value::Object(map))
+        }
+    }
+
+    /// The registered claims rules (RFC 7519 §4.1, issue #13), written over
+    /// the reference's reading: `Some((exp, nbf))` when the claims pass.
+    fn reference_rules(claims: &Map<String, Value>, v: &Validation, now: i64) -> Option<(Option<i64>, Option<i64>)> {
+        const LIMIT: f64 = 9_007_199_254_740_992.0;
+        let date = |name: &str, up: bool| -> Option<Option<i64>> {
+            let Some(value) = claims.get(name) else { return Some(None) };
+            let number = value.as_number()?;
+            let seconds = if let Some(whole) = number.as_i64() {
+                (whole.unsigned_abs() <= 1 << 53).then_some(whole)?
+            } else if let Some(whole) = number.as_u64() {
+                (whole <= 1 << 53).then(|| i64::try_from(whole).ok())??
+            } else {
+                let value = number.as_f64()?;
+                if value.abs() > LIMIT {
+                    return None;
+                }
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = (if up { value.ceil() } else { value.floor() }) as i64;
+                whole
+            };
+            Some(Some(seconds))
+        };
+        let (exp, nbf, iat) = (date("exp", false)?, date("nbf", true)?, date("iat", true)?);
+        let (now, leeway) = (i128::from(now), i128::from(v.leeway));
+        for name in ["sub", "jti"] {
+            if !matches!(claims.get(name), None | Some(Value::String(_) | Value::Null)) {
+                return None;
+            }
+        }
+        if v.required.iter().any(|name| matches!(claims.get(&**name), None | Some(Value::Null))) {
+            return None;
+        }
+        match exp {
+            None if v.require_exp => return None,
+            Some(exp) if now >= i128::from(exp) + leeway => return None,
+            _ => {}
+        }
+        if nbf.is_some_and(|nbf| now + leeway < i128::from(nbf)) {
+            return None;
+        }
+        if v.reject_future_iat && iat.is_some_and(|iat| now + leeway < i128::from(iat)) {
+            return None;
+        }
+        let accepted = |value: &Value| value.as_str().is_some_and(|aud| v.audiences.iter().any(|a| **a == *aud));
+        let audience = match claims.get("aud") {
+            _ if v.any_audience => true,
+            None | Some(Value::Null) => v.audiences.is_empty(),
+            Some(_) if v.audiences.is_empty() => false,
+            Some(Value::Array(list)) => list.iter().all(Value::is_string) && list.iter().any(accepted),
+            Some(single) => accepted(single),
+        };
+        let issuer = v.issuers.is_empty()
+            || claims.get("iss").and_then(Value::as_str).is_some_and(|iss| v.issuers.iter().any(|i| **i == *iss));
+        (audience && issuer).then_some((exp, nbf))
+    }
+
+    /// What a reading made of the claims: `C` and the `exp` and `nbf` it
+    /// found, or a refusal.
+    type Outcome<C> = Option<(C, Option<i64>, Option<i64>)>;
+
+    /// How many of the readings accepted, over the types and validations.
+    #[derive(Debug, Default, Clone, Copy)]
+    pub(crate) struct Tally {
+        pub(crate) accepted: usize,
+        pub(crate) refused: usize,
+    }
+
+    /// Compares every reading of `text`; the disagreement, if any.
+    pub(crate) fn compare(text: &str) -> Result<Tally, String> {
+        let tree = reference(text);
+        let header = json::for_each_member(text.as_bytes(), |_, _| Ok(())).is_ok();
+        if header != tree.is_some() {
+            return Err(format!("for_each_member accepts: {header}, the reference: {}", tree.is_some()));
+        }
+        let mut tally = Tally::default();
+        compare_as::<Value>(text, tree.as_ref(), &mut tally)?;
+        compare_as::<App>(text, tree.as_ref(), &mut tally)?;
+        compare_as::<IgnoredAny>(text, tree.as_ref(), &mut tally)?;
+        Ok(tally)
+    }
+
+    fn compare_as<C: DeserializeOwned + PartialEq + Debug + Clone>(
+        text: &str,
+        tree: Option<&Map<String, Value>>,
+        tally: &mut Tally,
+    ) -> Result<(), String> {
+        let name = std::any::type_name::<C>();
+        // `serde_json`'s reading of `C`, for the reference and the two passes.
+        let typed: Option<C> = serde_json::from_str(text).ok();
+        for (index, (validation, now)) in validations().iter().enumerate() {
+            let expected: Outcome<C> = tree
+                .and_then(|tree| reference_rules(tree, validation, *now))
+                .and_then(|(exp, nbf)| Some((typed.clone()?, exp, nbf)));
+            let mut found = Registered::default();
+            let one_pass = claims::<C>(text, validation, &mut found);
+            let scanned = validation.scan(text.as_bytes());
+            if let (Ok(scanned), Ok(_)) = (&scanned, &one_pass) {
+                let (ours, theirs) = ((found.exp, found.nbf, found.iat), (scanned.exp, scanned.nbf, scanned.iat));
+                if ours != theirs {
+                    return Err(format!(
+                        "{name}, validation {index}: the one pass found {ours:?}, the scan {theirs:?}"
+                    ));
+                }
+            }
+            let fast: Outcome<C> = match one_pass {
+                Ok(claims) => validation.check(&found, *now).ok().map(|()| (claims, found.exp, found.nbf)),
+                Err(_) => None,
+            };
+            let two_pass: Outcome<C> = scanned.ok().and_then(|registered| {
+                validation.check(&registered, *now).ok()?;
+                Some((typed.clone()?, registered.exp, registered.nbf))
+            });
+            if fast != expected {
+                return Err(format!("{name}, validation {index}: one pass {fast:?}, reference {expected:?}"));
+            }
+            if two_pass != expected {
+                return Err(format!("{name}, validation {index}: two passes {two_pass:?}, reference {expected:?}"));
+            }
+            if expected.is_some() {
+                tally.accepted += 1;
+            } else {
+                tally.refused += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the reference accepts `text` under the first validation.
+    #[cfg(test)]
+    pub(crate) fn first_accepts(text: &str) -> bool {
+        let [(validation, now), ..] = validations();
+        reference(text).and_then(|tree| reference_rules(&tree, &validation, now)).is_some()
     }
 }
 
@@ -642,7 +964,7 @@ mod tests {
         for text in [
             r#"{"a": 1, "b": -2, "c": 1.5, "d": -0, "e": 1e3, "f": 18446744073709551616, "g": -9223372036854775808}"#,
             r#"{"s": "x\"y\u00e9\ud83d\ude00", "t": true, "n": null, "l": [1, [2, {"x": []}], "z"], "o": {}}"#,
-            r#" { "exp" : 1690000000 , "aud" : ["a", "b"] , "\u0065xp": 5 } "#,
+            r#" { "exp" : 1690000000 , "aud" : ["a", "b"] , "\u0065xq": 5 } "#,
             r#"{"big": 99999999999999999999, "neg": -9223372036854775809, "tiny": 1e-400}"#,
         ] {
             let (ours, theirs) = both::<Value>(text);
@@ -730,7 +1052,7 @@ mod tests {
         let mut found = Registered::default();
         let ours: Claims = claims(&text, &validation(), &mut found).unwrap();
         assert_eq!(ours, serde_json::from_str::<Claims>(&text).unwrap());
-        assert_eq!((found.exp, found.nbf, found.iat), (Some(1_690_000_000), Some(-5), Some(1)));
+        assert_eq!((found.exp, found.nbf, found.iat), (Some(1_690_000_000), Some(-5), Some(2)));
         // The registered claims are watched even inside a flattened map.
         let ours: BTreeMap<String, Value> = claims(&text, &validation(), &mut found).unwrap();
         assert_eq!(ours, serde_json::from_str::<BTreeMap<String, Value>>(&text).unwrap());
@@ -739,10 +1061,10 @@ mod tests {
     #[test]
     fn registered_claims_are_recorded_on_the_way() {
         let mut found = Registered::default();
-        let text = r#"{"sub": "a", "exp": 100, "nbf": 50.9, "scopes": [], "exp": 90}"#;
+        let text = r#"{"sub": "a", "exp": 90.5, "nbf": 50.1, "scopes": [], "iat": 49.9}"#;
         let value: Value = claims(text, &validation(), &mut found).unwrap();
-        assert_eq!(value["exp"], 90, "duplicates: the last one wins, as in serde_json");
-        assert_eq!((found.exp, found.nbf), (Some(90), Some(50)));
+        assert_eq!(value["exp"], 90.5);
+        assert_eq!((found.exp, found.nbf, found.iat), (Some(90), Some(51), Some(50)));
         assert!(validation().check(&found, 60).is_ok(), "scopes is present");
         let mut found = Registered::default();
         let _: Value = claims(r#"{"exp": 100, "scopes": null}"#, &validation(), &mut found).unwrap();
@@ -772,14 +1094,195 @@ mod tests {
             let mut found = Registered::default();
             assert!(claims::<serde::de::IgnoredAny>(text, &validation(), &mut found).is_err(), "{text}");
         }
-        // An infinite number, like serde_json, when `C` wants it (ignored, it is fine).
+        // A number a double cannot hold, whether `C` reads it or not.
         let mut found = Registered::default();
         assert!(claims::<Value>(r#"{"a":1e999}"#, &validation(), &mut found).is_err());
-        assert!(claims::<serde::de::IgnoredAny>(r#"{"a":1e999}"#, &validation(), &mut found).is_ok());
+        assert!(claims::<serde::de::IgnoredAny>(r#"{"a":[1e999]}"#, &validation(), &mut found).is_err());
         let deep = format!(r#"{{"a":{}1{}}}"#, "[".repeat(70), "]".repeat(70));
         let mut found = Registered::default();
         assert!(claims::<Value>(&deep, &validation(), &mut found).is_err());
         let fine = format!(r#"{{"a":{}1{}}}"#, "[".repeat(60), "]".repeat(60));
         assert!(claims::<Value>(&fine, &validation(), &mut found).is_ok());
+    }
+
+    #[test]
+    fn duplicate_members_fail_whatever_the_claims_type_reads() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Typed {
+            sub: String,
+            ctx: BTreeMap<String, Value>,
+            #[serde(default)]
+            list: Vec<std::collections::HashMap<String, u8>>,
+        }
+        for text in [
+            r#"{"sub": "a", "sub": "b", "ctx": {}}"#,
+            r#"{"sub": "a", "\u0073ub": "b", "ctx": {}}"#,
+            r#"{"sub": "a", "ctx": {"k": 1, "k": 2}}"#,
+            r#"{"sub": "a", "ctx": {"k": {"j": 1, "\u006a": 2}}}"#,
+            r#"{"sub": "a", "ctx": {}, "list": [{"x": 1}, {"y": 1, "y": 2}]}"#,
+            r#"{"sub": "a", "ctx": {}, "ignored": {"x": 1, "x": 2}}"#,
+            r#"{"sub": "a", "ctx": {}, "ignored": [[{"x": 1, "x\/": 2, "x/": 3}]]}"#,
+            r#"{"sub": "a", "ctx": {}, "aud": [{"x": 1, "x": 2}]}"#,
+            r#"{"sub": "a", "ctx": {}, "iss": {"x": 1, "x": 2}}"#,
+            r#"{"sub": "a", "ctx": {}, "exp": 1, "exp": 1}"#,
+        ] {
+            let mut found = Registered::default();
+            assert!(claims::<Typed>(text, &validation(), &mut found).is_err(), "{text}");
+            assert!(claims::<Value>(text, &validation(), &mut found).is_err(), "{text}");
+            assert!(claims::<BTreeMap<String, Value>>(text, &validation(), &mut found).is_err(), "{text}");
+            assert!(claims::<serde::de::IgnoredAny>(text, &validation(), &mut found).is_err(), "{text}");
+            // And the two-pass reading, which the verifier falls back on, refuses it.
+            assert!(validation().scan(text.as_bytes()).is_err(), "{text}");
+        }
+        let fine = r#"{"sub": "a", "ctx": {"sub": {"sub": 1}}, "list": [{"x": 1}, {"x": 2}]}"#;
+        let mut found = Registered::default();
+        assert!(claims::<Typed>(fine, &validation(), &mut found).is_ok());
+    }
+
+    #[test]
+    fn numeric_dates_that_are_not_numbers_fail() {
+        for text in [
+            r#"{"exp": null}"#,
+            r#"{"nbf": null, "exp": 1}"#,
+            r#"{"iat": "1", "exp": 1}"#,
+            r#"{"exp": 9007199254740993}"#,
+            r#"{"exp": -1e16}"#,
+            r#"{"exp": 1e309}"#,
+        ] {
+            let mut found = Registered::default();
+            assert!(claims::<Value>(text, &validation(), &mut found).is_err(), "{text}");
+            assert!(claims::<serde::de::IgnoredAny>(text, &validation(), &mut found).is_err(), "{text}");
+        }
+    }
+
+    /// Hand-written inputs where a reader could go wrong.
+    fn tricky() -> Vec<String> {
+        let mut inputs: Vec<String> = [
+            differential::REALISTIC,
+            r#"{"sub":"johndoe","scopes":["me"],"aud":["web","api"],"iss":"https:\/\/id.example","exp":1700003600}"#,
+            // Duplicates, at every depth, compared after unescaping.
+            r#"{"sub":"a","scopes":[],"aud":"api","iss":"https://id.example","exp":1,"exp":1700003600}"#,
+            r#"{"sub":"a","scopes":[],"aud":"api","iss":"https://id.example","exp":1700003600,"\u0065xp":1}"#,
+            r#"{"sub":"a","sub":"b","scopes":[],"exp":1700003600}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"ctx":{"r":"u","r":"admin"}}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"ctx":[{"r":1},{"r":1,"\u0072":2}]}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"ctx":{"a/b":1,"a\/b":2}}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"ctx":{"a/b":1,"a\\/b":2}}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"aud":[{"x":1,"x":1}]}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"iss":{"x":1,"x":1}}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"":1,"":2}"#,
+            // NumericDates: fractions, exponents, bounds, null, other types.
+            r#"{"sub":"a","scopes":[],"exp":4102444800.5}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700000000.5}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700000000.0000001}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700000001,"nbf":1700000000.5}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"nbf":1699999999.99999999999}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"iat":1700000000.1}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"iat":1700000000}"#,
+            r#"{"sub":"a","scopes":[],"exp":1.7000036e9,"nbf":17e8}"#,
+            r#"{"sub":"a","scopes":[],"exp":4102444805,"nbf":-0,"iat":-0.0}"#,
+            r#"{"sub":"a","scopes":[],"exp":9007199254740992}"#,
+            r#"{"sub":"a","scopes":[],"exp":9007199254740993}"#,
+            r#"{"sub":"a","scopes":[],"exp":9007199254740992.5}"#,
+            r#"{"sub":"a","scopes":[],"exp":9.007199254740993e15}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"nbf":-9007199254740993}"#,
+            r#"{"sub":"a","scopes":[],"exp":18446744073709551616}"#,
+            r#"{"sub":"a","scopes":[],"exp":1e300}"#,
+            r#"{"sub":"a","scopes":[],"exp":-1e16}"#,
+            r#"{"sub":"a","scopes":[],"exp":1e309}"#,
+            r#"{"sub":"a","scopes":[],"exp":-1e309}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"x":[1e999]}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"x":1e-999}"#,
+            r#"{"sub":"a","scopes":[],"exp":null}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"nbf":null}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"iat":null}"#,
+            r#"{"sub":"a","scopes":[],"exp":"1700003600"}"#,
+            r#"{"sub":"a","scopes":[],"exp":[1700003600]}"#,
+            r#"{"sub":"a","scopes":[],"exp":true}"#,
+            r#"{"sub":"a","scopes":[],"exp":{"t":1}}"#,
+            r#"{"sub":"a","scopes":[]}"#,
+            // Other registered claims.
+            r#"{"sub":null,"scopes":[],"exp":1700003600}"#,
+            r#"{"sub":7,"scopes":[],"exp":1700003600}"#,
+            r#"{"sub":"a","scopes":null,"exp":1700003600}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"jti":{}}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"aud":[]}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"aud":["api",1]}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"aud":null,"iss":null}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"aud":"\u0061pi","iss":"https://id.example"}"#,
+            // Strings, whitespace, and what RFC 8259 refuses.
+            r#"{"sub":"\ud83d\ude00\"\\\n","scopes":["\u00e9"],"exp":1700003600}"#,
+            r#"{"sub":"\ud800","scopes":[],"exp":1700003600}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600,"\udc00":1}"#,
+            "{\"sub\":\"a\u{1}\",\"scopes\":[],\"exp\":1700003600}",
+            " \t\r\n{ \"sub\" : \"a\" , \"scopes\" : [ ] , \"exp\" : 1700003600 } \n",
+            r#"{"sub":"a","scopes":[],"exp":1700003600,}"#,
+            r#"{"sub":"a","scopes":[],"exp":01700003600}"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600} x"#,
+            r#"{"sub":"a","scopes":[],"exp":1700003600}{}"#,
+            "[]",
+            "null",
+            "",
+            "{}",
+            "{",
+        ]
+        .iter()
+        .map(|text| (*text).to_owned())
+        .collect();
+        // Nesting around the limit.
+        for depth in [62, 63, 64, 65] {
+            let (open, close) = ("[".repeat(depth), "]".repeat(depth));
+            inputs.push(format!(r#"{{"sub":"a","scopes":[],"exp":1700003600,"x":{open}1{close}}}"#));
+            let (open, close) = (r#"{"k":"#.repeat(depth), "}".repeat(depth));
+            inputs.push(format!(r#"{{"sub":"a","scopes":[],"exp":1700003600,"x":{open}1{close}}}"#));
+        }
+        // Many members, with a duplicate past those kept on the stack.
+        let many = (0..40).map(|index| format!(r#""c{index}":{index}"#)).collect::<Vec<_>>().join(",");
+        inputs.push(format!(r#"{{"sub":"a","scopes":[],"exp":1700003600,{many}}}"#));
+        inputs.push(format!(r#"{{"sub":"a","scopes":[],"exp":1700003600,{many},"\u00633":0}}"#));
+        inputs.push(format!(r#"{{"sub":"a","scopes":[],"exp":1700003600,"x":{{{many},"c39":0}}}}"#));
+        inputs
+    }
+
+    #[test]
+    fn the_one_pass_agrees_with_the_reference_on_tricky_claims() {
+        let mut total = differential::Tally::default();
+        for text in tricky() {
+            for text in [text.clone(), differential::splice(&text)] {
+                let tally =
+                    differential::compare(&text).unwrap_or_else(|disagreement| panic!("{text:?}: {disagreement}"));
+                total.accepted += tally.accepted;
+                total.refused += tally.refused;
+            }
+        }
+        // Both decisions are exercised.
+        assert!(total.accepted > 50 && total.refused > 50, "{total:?}");
+    }
+
+    #[test]
+    fn the_reference_refuses_what_the_rules_refuse() {
+        // The reference is itself held to the rules, so that agreeing with
+        // it means something; its first validation accepts REALISTIC.
+        let claims =
+            |extra: &str| format!(r#"{{"sub":"johndoe","scopes":[],"aud":"api","iss":"https://id.example"{extra}}}"#);
+        for (text, accepted) in [
+            (differential::REALISTIC.to_owned(), true),
+            (claims(r#","exp":1700003600"#), true),
+            (claims(r#","exp":1700003600,"exp":1700003600"#), false),
+            (claims(r#","exp":1700003600,"x":{"a":1,"\u0061":1}"#), false),
+            (claims(r#","exp":1700003600,"x":[{"a/":1,"a\/":1}]"#), false),
+            (claims(r#","exp":1700000000.5"#), false),
+            (claims(r#","exp":1700000001.5"#), true),
+            (claims(r#","exp":1700003600,"iat":1700000000.5"#), false),
+            (claims(r#","exp":1700003600,"iat":1700000000"#), true),
+            (claims(r#","exp":1700003600,"nbf":1700000000.5"#), false),
+            (claims(r#","exp":null"#), false),
+            (claims(r#","exp":9007199254740993"#), false),
+            (claims(""), false),
+        ] {
+            assert_eq!(differential::first_accepts(&text), accepted, "{text}");
+            differential::compare(&text).unwrap_or_else(|disagreement| panic!("{text:?}: {disagreement}"));
+        }
     }
 }

@@ -130,8 +130,48 @@ pub struct ScopedClaims {
     /// The scopes granted (missing is none).
     #[serde(default)]
     pub scopes: Vec<String>,
-    /// The expiry, in seconds since the Unix epoch.
+    /// The expiry, in seconds since the Unix epoch: a NumericDate with a
+    /// fraction (`1690000000.5`, RFC 7519 §2) is rounded down, as the
+    /// verifier compares it.
+    #[serde(deserialize_with = "whole_seconds")]
     pub exp: i64,
+}
+
+/// A NumericDate as whole seconds, rounded down: an integer, or a finite
+/// number with a fraction (the verifier has already refused anything else,
+/// and anything beyond ±2^53).
+fn whole_seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    struct Seconds;
+
+    impl serde::de::Visitor<'_> for Seconds {
+        type Value = i64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a NumericDate")
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<i64, E> {
+            Ok(value)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<i64, E> {
+            i64::try_from(value).map_err(|_| E::custom("a NumericDate out of range"))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<i64, E> {
+            // 2^53, beyond which the verifier refuses a NumericDate.
+            const LIMIT: f64 = 9_007_199_254_740_992.0;
+            if value.is_finite() && value.abs() <= LIMIT {
+                // Exact: |floor| <= 2^53 fits an i64 and a double holds it.
+                #[allow(clippy::cast_possible_truncation)]
+                Ok(value.floor() as i64)
+            } else {
+                Err(E::custom("a NumericDate out of range"))
+            }
+        }
+    }
+
+    deserializer.deserialize_any(Seconds)
 }
 
 impl ScopedClaims {

@@ -6,9 +6,17 @@
 //! It accepts exactly RFC 8259 JSON (no trailing commas, no comments, no
 //! leading zeros, no control characters in strings, no lone surrogates),
 //! nested at most [`MAX_DEPTH`] deep, and never panics: every index is
-//! checked. Duplicate members are allowed; the last one wins (RFC 7519 §4).
+//! checked. Two limits of its own, wherever the value is, read or skipped:
+//!
+//! * an object with two members of the same name, compared after
+//!   unescaping (`"\u0061lg"` is `alg`), is refused ([`Names`]): RFC 7515
+//!   §5.2 and RFC 7519 §4 let a JOSE parser either refuse duplicates or keep
+//!   the last one, and two parsers that pick differently read two different
+//!   tokens from the same bytes;
+//! * a number that a double cannot hold (`1e309`) is refused, as
+//!   `serde_json` refuses it ([`float`]).
 
-use std::borrow::Cow;
+use std::{borrow::Cow, collections::HashSet};
 
 /// How deep arrays and objects may nest (`serde_json` allows 128).
 pub(crate) const MAX_DEPTH: u32 = 64;
@@ -73,6 +81,128 @@ impl<'a> RawStr<'a> {
     pub(crate) fn is(self, expected: &str) -> bool {
         if self.escaped { self.decode().is_ok_and(|value| value == expected) } else { self.raw == expected.as_bytes() }
     }
+}
+
+/// The bytes of a validated string's value: its raw bytes with each escape
+/// sequence replaced by the UTF-8 of its character, without allocating.
+struct Decoded<'a> {
+    rest: &'a [u8],
+    /// The UTF-8 of the last escaped character, `pending[at..len]` still to give.
+    pending: [u8; 4],
+    at: u8,
+    len: u8,
+}
+
+impl<'a> Decoded<'a> {
+    fn new(raw: &'a [u8]) -> Self {
+        Self { rest: raw, pending: [0; 4], at: 0, len: 0 }
+    }
+}
+
+impl Iterator for Decoded<'_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        if self.at < self.len {
+            let byte = self.pending.get(usize::from(self.at)).copied();
+            self.at += 1;
+            return byte;
+        }
+        let (&first, tail) = self.rest.split_first()?;
+        if first != b'\\' {
+            self.rest = tail;
+            return Some(first);
+        }
+        // The string was validated: its escapes decode (an error ends it).
+        let (character, used) = unescape(self.rest).ok()?;
+        self.rest = self.rest.get(used..).unwrap_or_default();
+        let encoded = character.encode_utf8(&mut self.pending).len();
+        // At most 4.
+        #[allow(clippy::cast_possible_truncation)]
+        let len = encoded as u8;
+        self.len = len;
+        self.at = 1;
+        self.pending.first().copied()
+    }
+}
+
+/// How many member names an object keeps in [`Names`] before it switches to
+/// a hash set (so that an object of thousands of members costs no more
+/// than linear time).
+const SMALL_OBJECT: usize = 16;
+
+/// The names of the members of one object read so far, to refuse a second
+/// member of the same name (compared decoded: `"\u0061"` is `"a"`).
+///
+/// Up to [`SMALL_OBJECT`] names are kept on the stack, as written, and
+/// compared with each new one: raw bytes when neither has escapes, decoded
+/// byte by byte (no allocation) when one has. Past that, a hash set of the
+/// decoded names (std's, randomly keyed) takes over.
+pub(crate) struct Names<'a> {
+    small: [&'a [u8]; SMALL_OBJECT],
+    /// Bit `i` is set when `small[i]` has escapes.
+    escaped: u16,
+    len: usize,
+    large: Option<HashSet<Cow<'a, [u8]>>>,
+}
+
+impl<'a> Names<'a> {
+    #[inline]
+    pub(crate) fn new() -> Self {
+        Self { small: [&[]; SMALL_OBJECT], escaped: 0, len: 0, large: None }
+    }
+
+    /// Adds the name of the next member, refused if an earlier member had
+    /// the same.
+    #[inline]
+    pub(crate) fn insert(&mut self, name: RawStr<'a>) -> Result<()> {
+        if let Some(large) = &mut self.large {
+            return if large.insert(decoded(name.raw, name.escaped)) { Ok(()) } else { Err(Invalid) };
+        }
+        for (index, other) in self.small.iter().take(self.len).enumerate() {
+            let other_escaped = self.escaped & (1 << index) != 0;
+            let same = if name.escaped || other_escaped {
+                Decoded::new(name.raw).eq(Decoded::new(other))
+            } else {
+                *other == name.raw
+            };
+            if same {
+                return Err(Invalid);
+            }
+        }
+        match self.small.get_mut(self.len) {
+            Some(slot) => {
+                *slot = name.raw;
+                if name.escaped {
+                    self.escaped |= 1 << self.len;
+                }
+                self.len += 1;
+                Ok(())
+            }
+            None => {
+                self.spill(name);
+                Ok(())
+            }
+        }
+    }
+
+    /// Moves the names to a hash set, with `name` (not among them).
+    #[cold]
+    #[inline(never)]
+    fn spill(&mut self, name: RawStr<'a>) {
+        let mut large = HashSet::with_capacity(SMALL_OBJECT * 4);
+        for (index, raw) in self.small.iter().enumerate() {
+            large.insert(decoded(raw, self.escaped & (1 << index) != 0));
+        }
+        large.insert(decoded(name.raw, name.escaped));
+        self.large = Some(large);
+    }
+}
+
+/// The value of a validated string, as bytes, borrowed unless it has escapes.
+fn decoded(raw: &[u8], escaped: bool) -> Cow<'_, [u8]> {
+    if escaped { Cow::Owned(Decoded::new(raw).collect()) } else { Cow::Borrowed(raw) }
 }
 
 /// One escape sequence at the start of `input` (which starts with `\`):
@@ -168,21 +298,62 @@ pub(crate) struct Number<'a> {
     pub(crate) negative: bool,
     /// The magnitude of an integer (no fraction, no exponent) that fits a `u64`.
     pub(crate) magnitude: Option<u64>,
-    /// How many digits the integer part has.
-    pub(crate) digits: usize,
 }
 
+/// Which way a `NumericDate` with a fraction becomes whole seconds: the way
+/// that never makes a token valid for longer than it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rounding {
+    /// Towards the past, for `exp`.
+    Floor,
+    /// Towards the future, for `nbf` and `iat`.
+    Ceil,
+}
+
+/// The largest magnitude of a `NumericDate`: 2^53, beyond which a double
+/// no longer holds every whole second (I-JSON, RFC 7493 §2.2).
+pub(crate) const MAX_DATE: u64 = 1 << 53;
+
 impl Number<'_> {
-    /// The number as a `NumericDate`: [`numeric_date`] of its text.
+    /// The number as a `NumericDate` (RFC 7519 §2: any JSON number), in whole
+    /// seconds rounded as `rounding` says.
+    ///
+    /// An integer is exact; a number with a fraction or an exponent is the
+    /// double `serde_json` reads ([`float`]). Refused: a magnitude beyond
+    /// [`MAX_DATE`] (`9007199254740993`, `1e300`), and so every number a
+    /// double cannot hold.
     #[inline]
-    pub(crate) fn date(self) -> Result<i64> {
-        match self.magnitude {
-            #[allow(clippy::cast_possible_wrap)]
-            Some(magnitude) if self.digits <= 18 => {
-                Ok(if self.negative { -(magnitude as i64) } else { magnitude as i64 })
+    pub(crate) fn date(self, rounding: Rounding) -> Result<i64> {
+        if let Some(magnitude) = self.magnitude {
+            if magnitude > MAX_DATE {
+                return Err(Invalid);
             }
-            _ => numeric_date(self.text),
+            let magnitude = i64::try_from(magnitude).map_err(|_| Invalid)?;
+            return Ok(if self.negative { -magnitude } else { magnitude });
         }
+        let value = float(self.text)?;
+        #[allow(clippy::cast_precision_loss)]
+        if !(value.abs() <= MAX_DATE as f64) {
+            return Err(Invalid);
+        }
+        let whole = match rounding {
+            Rounding::Floor => value.floor(),
+            Rounding::Ceil => value.ceil(),
+        };
+        // Whole and within ±2^53: exact.
+        #[allow(clippy::cast_possible_truncation)]
+        Ok(whole as i64)
+    }
+}
+
+/// The number `text` (RFC 8259 grammar) as the `f64` that `serde_json`
+/// reads, so that both parsers see the same double, and refuse the same
+/// numbers: those a double cannot hold (`1e309`, `-1e309`).
+pub(crate) fn float(text: &[u8]) -> Result<f64> {
+    let text = std::str::from_utf8(text).map_err(|_| Invalid)?;
+    match serde_json::from_str::<f64>(text) {
+        Ok(value) if value.is_finite() => Ok(value),
+        _ => Err(Invalid),
     }
 }
 
@@ -314,7 +485,8 @@ impl<'a> Reader<'a> {
                 return Err(Invalid);
             }
         }
-        if self.eat(b'e') || self.eat(b'E') {
+        let exponent = self.eat(b'e') || self.eat(b'E');
+        if exponent {
             integer = false;
             if !self.eat(b'+') {
                 self.eat(b'-');
@@ -324,6 +496,10 @@ impl<'a> Reader<'a> {
             }
         }
         let text = self.bytes.get(start..self.pos).ok_or(Invalid)?;
+        // Below 10^308 without an exponent: a double holds it.
+        if exponent || count > 308 {
+            float(text)?;
+        }
         let magnitude = match count {
             _ if !integer => None,
             // At most 19 digits: below 10^19 < 2^64, exact.
@@ -334,7 +510,7 @@ impl<'a> Reader<'a> {
             }),
             _ => None,
         };
-        Ok(Number { text, negative, magnitude, digits: count })
+        Ok(Number { text, negative, magnitude })
     }
 
     pub(crate) fn value(&mut self, depth: u32) -> Result<Value<'a>> {
@@ -384,23 +560,40 @@ impl<'a> Reader<'a> {
         if depth > MAX_DEPTH {
             return Err(Invalid);
         }
-        let object = self.eat(b'{');
-        let close = if object { b'}' } else { self.expect(b'[').map(|()| b']')? };
+        if self.eat(b'{') {
+            return self.skip_members(depth);
+        }
+        self.expect(b'[')?;
         self.skip_ws();
-        if self.eat(close) {
+        if self.eat(b']') {
             return Ok(());
         }
         loop {
-            if object {
-                self.skip_ws();
-                self.expect(b'"')?;
-                self.string()?;
-                self.skip_ws();
-                self.expect(b':')?;
-            }
             self.skip(depth)?;
             self.skip_ws();
-            if self.eat(close) {
+            if self.eat(b']') {
+                return Ok(());
+            }
+            self.expect(b',')?;
+        }
+    }
+
+    /// Reads the members of an object at `depth`, its `{` read.
+    fn skip_members(&mut self, depth: u32) -> Result<()> {
+        self.skip_ws();
+        if self.eat(b'}') {
+            return Ok(());
+        }
+        let mut names = Names::new();
+        loop {
+            self.skip_ws();
+            self.expect(b'"')?;
+            names.insert(self.string()?)?;
+            self.skip_ws();
+            self.expect(b':')?;
+            self.skip(depth)?;
+            self.skip_ws();
+            if self.eat(b'}') {
                 return Ok(());
             }
             self.expect(b',')?;
@@ -435,10 +628,12 @@ impl<'a> Reader<'a> {
         if self.eat(b'}') {
             return Ok(());
         }
+        let mut names = Names::new();
         loop {
             self.skip_ws();
             self.expect(b'"')?;
             let name = self.string()?;
+            names.insert(name)?;
             self.skip_ws();
             self.expect(b':')?;
             let value = self.value(depth)?;
@@ -469,25 +664,6 @@ pub(crate) fn for_each_member<'a>(
 /// [`Value::Array`] returned (so already validated).
 pub(crate) fn for_each_element<'a>(array: &'a [u8], each: impl FnMut(Value<'a>) -> Result<()>) -> Result<()> {
     Reader::new(array).array(1, each)
-}
-
-/// A JSON number as a `NumericDate` (RFC 7519 §2): whole seconds, the
-/// fraction dropped (as PyJWT's `int()` does), saturating at the ends of
-/// `i64`.
-pub(crate) fn numeric_date(number: &[u8]) -> Result<i64> {
-    let (negative, digits) = match number.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, number),
-    };
-    if !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
-        let magnitude = digits.iter().fold(0i64, |acc, digit| acc * 10 + i64::from(digit - b'0'));
-        return Ok(if negative { -magnitude } else { magnitude });
-    }
-    let text = std::str::from_utf8(number).map_err(|_| Invalid)?;
-    let value: f64 = text.parse().map_err(|_| Invalid)?;
-    // `as` saturates (and the grammar has no NaN).
-    #[allow(clippy::cast_possible_truncation)]
-    Ok(value.trunc() as i64)
 }
 
 #[cfg(test)]
@@ -574,17 +750,141 @@ mod tests {
             assert_eq!((number.text, number.magnitude), (text.as_bytes(), None), "{text}");
         }
         let number = Reader::new(b"12345678901,").number_parts().unwrap();
-        assert_eq!((number.text, number.magnitude, number.digits), (&b"12345678901"[..], Some(12_345_678_901), 11));
+        assert_eq!((number.text, number.magnitude), (&b"12345678901"[..], Some(12_345_678_901)));
+    }
+
+    fn date(text: &str, rounding: Rounding) -> Result<i64> {
+        let mut reader = Reader::new(text.as_bytes());
+        let number = reader.number_parts()?;
+        assert_eq!(reader.pos, text.len(), "{text}");
+        number.date(rounding)
     }
 
     #[test]
-    fn numeric_dates_truncate_like_pyjwt_and_saturate() {
-        assert_eq!(numeric_date(b"1690000000"), Ok(1_690_000_000));
-        assert_eq!(numeric_date(b"-5"), Ok(-5));
-        assert_eq!(numeric_date(b"1690000000.9"), Ok(1_690_000_000));
-        assert_eq!(numeric_date(b"1.69e9"), Ok(1_690_000_000));
-        assert_eq!(numeric_date(b"1e999"), Ok(i64::MAX));
-        assert_eq!(numeric_date(b"-1e999"), Ok(i64::MIN));
-        assert_eq!(numeric_date(b"99999999999999999999"), Ok(i64::MAX));
+    fn numeric_dates_are_any_json_number_rounded_towards_refusal() {
+        for (text, floor, ceil) in [
+            ("1690000000", 1_690_000_000, 1_690_000_000),
+            ("-5", -5, -5),
+            ("-0", 0, 0),
+            ("0.0", 0, 0),
+            ("4102444800.5", 4_102_444_800, 4_102_444_801),
+            ("1690000000.000001", 1_690_000_000, 1_690_000_001),
+            ("-1.5", -2, -1),
+            ("1.69e9", 1_690_000_000, 1_690_000_000),
+            ("1690000000E-1", 169_000_000, 169_000_000),
+            // The double nearest these is 0 (and 2^53): no fraction left.
+            ("1e-400", 0, 0),
+            ("9007199254740991.9", 1 << 53, 1 << 53),
+            ("9007199254740992", 1 << 53, 1 << 53),
+            ("-9007199254740992", -(1 << 53), -(1 << 53)),
+            ("9.007199254740992e15", 1 << 53, 1 << 53),
+        ] {
+            assert_eq!(date(text, Rounding::Floor), Ok(floor), "{text}");
+            assert_eq!(date(text, Rounding::Ceil), Ok(ceil), "{text}");
+        }
+    }
+
+    #[test]
+    fn numeric_dates_beyond_two_to_the_53_are_refused() {
+        for text in [
+            "9007199254740993",
+            "-9007199254740993",
+            "18446744073709551615",
+            "99999999999999999999",
+            "1e16",
+            "-1e16",
+            "1e300",
+            "9007199254740994.0",
+        ] {
+            assert_eq!(date(text, Rounding::Floor), Err(Invalid), "{text}");
+            assert_eq!(date(text, Rounding::Ceil), Err(Invalid), "{text}");
+        }
+    }
+
+    #[test]
+    fn numbers_a_double_cannot_hold_are_refused_wherever_they_are() {
+        for text in ["1e309", "-1e309", "1E+400", "2e308", &format!("1{}", "0".repeat(309))] {
+            assert_eq!(Reader::new(text.as_bytes()).number_parts().map(|n| n.text), Err(Invalid), "{text}");
+            for json in [format!(r#"{{"a":{text}}}"#), format!(r#"{{"a":[{{"b":{text}}}]}}"#)] {
+                assert!(members(&json).is_err(), "{json}");
+                assert!(Reader::new(json.as_bytes()).skip(0).is_err(), "{json}");
+            }
+        }
+        for text in ["1.7976931348623157e308", "-1.7976931348623157e308", "1e-400", "0e999999999999999999999", "1e308"]
+        {
+            let number = Reader::new(text.as_bytes()).number_parts().unwrap();
+            assert_eq!(number.text, text.as_bytes());
+            assert!(members(&format!(r#"{{"a":[{text}]}}"#)).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn duplicate_member_names_are_refused_at_every_depth() {
+        for bad in [
+            r#"{"a":1,"a":1}"#,
+            r#"{"alg":"none","kid":"k","alg":"HS256"}"#,
+            r#"{"a":{"b":1,"b":2}}"#,
+            r#"{"a":[1,{"b":1,"c":[],"b":2}]}"#,
+            r#"{"a":[[[{"x":{"y":null,"y":null}}]]]}"#,
+            r#"{"":1,"":2}"#,
+        ] {
+            assert!(members(bad).is_err(), "{bad}");
+            // Skipped as a value, as the claims reader skips what `C` ignores.
+            assert!(Reader::new(bad.as_bytes()).skip(0).is_err(), "{bad}");
+            let nested = format!(r#"{{"z":{bad}}}"#);
+            assert!(members(&nested).is_err(), "{nested}");
+        }
+        // The same name in two different objects is no duplicate.
+        assert!(members(r#"{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}"#).is_ok());
+    }
+
+    #[test]
+    fn duplicate_names_are_compared_after_unescaping() {
+        for bad in [
+            r#"{"alg":"none","\u0061lg":"HS256"}"#,
+            r#"{"\u0061lg":"none","alg":"HS256"}"#,
+            r#"{"\u0061lg":1,"al\u0067":2}"#,
+            r#"{"a/b":1,"a\/b":2}"#,
+            r#"{"\u00e9":1,"é":2}"#,
+            r#"{"\ud83d\ude00":1,"😀":2}"#,
+            r#"{"\n":1,"\u000a":2}"#,
+            r#"{"x":{"\"":1,"\u0022":2}}"#,
+        ] {
+            assert!(members(bad).is_err(), "{bad}");
+            assert!(Reader::new(bad.as_bytes()).skip(0).is_err(), "{bad}");
+        }
+        for fine in [
+            r#"{"alg":1,"\u0061lgx":2}"#,
+            r#"{"a":1,"\u0041":2}"#,
+            r#"{"a\\b":1,"a\/b":2,"a/b\\":3}"#,
+            r#"{"\u00e9":1,"e\u0301":2}"#,
+        ] {
+            assert!(members(fine).is_ok(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn large_objects_refuse_duplicates_in_linear_time() {
+        let names: Vec<String> = (0..5000).map(|index| format!(r#""n{index}":0"#)).collect();
+        let fine = format!("{{{}}}", names.join(","));
+        assert_eq!(members(&fine).unwrap().len(), 5000);
+        assert!(Reader::new(fine.as_bytes()).skip(0).is_ok());
+        // A duplicate of the first, the last, and an escaped one, past the
+        // names kept on the stack.
+        for duplicate in [r#""n0":1"#, r#""n4999":1"#, r#""\u006e17":1"#, r#""n3":1"#] {
+            let bad = format!("{{{},{duplicate}}}", names.join(","));
+            assert!(members(&bad).is_err(), "{duplicate}");
+            assert!(Reader::new(bad.as_bytes()).skip(0).is_err(), "{duplicate}");
+        }
+        // At the boundary of the names kept on the stack.
+        for count in [SMALL_OBJECT - 1, SMALL_OBJECT, SMALL_OBJECT + 1] {
+            let some: Vec<String> = (0..count).map(|index| format!(r#""\u006e{index}":0"#)).collect();
+            let fine = format!("{{{}}}", some.join(","));
+            assert!(members(&fine).is_ok(), "{count}");
+            for index in [0, count - 1] {
+                let bad = format!(r#"{{{},"n{index}":1}}"#, some.join(","));
+                assert!(members(&bad).is_err(), "{count} {index}");
+            }
+        }
     }
 }

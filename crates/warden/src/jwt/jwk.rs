@@ -6,7 +6,8 @@ use std::{fmt, sync::Arc};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{
-    Algorithm, DecodingKey, JwtError, JwtErrorKind, KeyError, KeySource, TokenHeader, pem::decode_b64url,
+    Algorithm, DecodingKey, JwtError, JwtErrorKind, KeyError, KeySource, TokenHeader,
+    pem::{decode_b64url, encode_b64url_into},
     source::unknown_key,
 };
 
@@ -99,6 +100,60 @@ impl fmt::Debug for Jwk {
             debug.field("k", &crate::secret::REDACTED);
         }
         debug.finish_non_exhaustive()
+    }
+}
+
+impl Jwk {
+    /// The key's RFC 7638 thumbprint: the SHA-256 of its required members
+    /// (`e`, `kty`, `n` for RSA; `crv`, `kty`, `x`, `y` for EC; `crv`,
+    /// `kty`, `x` for OKP; `k`, `kty` for oct) as JSON in lexicographic
+    /// order without whitespace, base64url. Equal keys have equal
+    /// thumbprints whatever their other members, so it makes a `kid` that
+    /// every replica holding the key agrees on.
+    ///
+    /// ```
+    /// // The example key of RFC 7638 §3.1.
+    /// let jwk: warden::jwt::Jwk = serde_json::from_str(r#"{
+    ///     "kty": "RSA", "e": "AQAB", "alg": "RS256", "kid": "2011-04-29",
+    ///     "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
+    /// }"#)?;
+    /// assert_eq!(jwk.thumbprint()?, "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// An unknown `kty`, or a required member missing.
+    pub fn thumbprint(&self) -> Result<String, KeyError> {
+        let missing = || KeyError::new("the JWK lacks a member its thumbprint needs");
+        let members: &[(&str, &Option<String>)] = match self.kty.as_str() {
+            "RSA" => &[("e", &self.e), ("n", &self.n)],
+            "EC" => &[("crv", &self.crv), ("x", &self.x), ("y", &self.y)],
+            "OKP" => &[("crv", &self.crv), ("x", &self.x)],
+            "oct" => &[("k", &self.k)],
+            _ => return Err(KeyError::new("no thumbprint for an unknown JWK kty")),
+        };
+        let kty = Some(self.kty.clone());
+        let mut members = members.to_vec();
+        members.push(("kty", &kty));
+        members.sort_unstable_by_key(|(name, _)| *name);
+        let mut json = String::from("{");
+        for (index, (name, value)) in members.iter().enumerate() {
+            if index > 0 {
+                json.push(',');
+            }
+            let value = value.as_deref().ok_or_else(missing)?;
+            // Names and values as JSON strings (RFC 7638 §3.3: no escapes are
+            // expected, but a value that needs one is still valid JSON).
+            json.push_str(&serde_json::to_string(name).map_err(|_| missing())?);
+            json.push(':');
+            json.push_str(&serde_json::to_string(value).map_err(|_| missing())?);
+        }
+        json.push('}');
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, json.as_bytes());
+        let mut out = String::new();
+        encode_b64url_into(digest.as_ref(), &mut out);
+        Ok(out)
     }
 }
 

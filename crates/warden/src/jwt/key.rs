@@ -1,18 +1,19 @@
 //! Keys, parsed once when they are built: [`DecodingKey`] verifies,
 //! [`EncodingKey`] signs.
 
-use std::fmt;
+use std::{fmt, sync::Arc};
 
 use aws_lc_rs::{
     encoding::{AsDer as _, PublicKeyX509Der},
+    error::KeyRejected,
     hmac, rand,
     rsa::{KeyPair as RsaKeyPair, PublicEncryptingKey},
     signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, ParsedPublicKey, RsaPublicKeyComponents},
 };
 
 use super::{
-    Algorithm, AlgorithmFamily, JwtError, JwtErrorKind, KeyError,
-    pem::{Pem, parse_pem},
+    Algorithm, AlgorithmFamily, Jwk, JwtError, JwtErrorKind, KeyError,
+    pem::{Pem, encode_b64url_into, parse_pem, rsa_public_components},
 };
 
 /// The smallest RSA modulus warden accepts, in bits (RFC 7518 §3.3, §3.5).
@@ -365,9 +366,9 @@ fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
 #[derive(Clone)]
 enum Signer {
     Hmac(Box<HmacKeys>),
-    Rsa(std::sync::Arc<RsaKeyPair>),
-    Ec(Algorithm, std::sync::Arc<EcdsaKeyPair>),
-    Ed25519(std::sync::Arc<Ed25519KeyPair>),
+    Rsa(Arc<RsaKeyPair>),
+    Ec(Algorithm, Arc<EcdsaKeyPair>),
+    Ed25519(Arc<Ed25519KeyPair>),
 }
 
 /// A key that signs tokens, parsed once when it is built. `Debug` never
@@ -399,6 +400,45 @@ impl EncodingKey {
         Ok(Self { signer: Signer::Hmac(Box::new(HmacKeys::new(secret))) })
     }
 
+    /// A private key from PEM, of whichever type it is: `PRIVATE KEY`
+    /// (PKCS#8, as `openssl genpkey` writes RSA, EC and Ed25519 keys),
+    /// `RSA PRIVATE KEY` (PKCS#1) or `EC PRIVATE KEY` (SEC1, RFC 5915).
+    ///
+    /// RSA keys must have at least 2048 bits; EC keys are on P-256 or P-384.
+    /// [`algorithm`](Self::algorithm) tells what the key signs with.
+    ///
+    /// ```
+    /// use warden::jwt::{Algorithm, EncodingKey};
+    ///
+    /// // openssl genpkey -algorithm ED25519
+    /// let pem = b"-----BEGIN PRIVATE KEY-----
+    /// MC4CAQAwBQYDK2VwBCIEIPyxWNLMFN5gMxi/1XTOZl1QyuYuTZ6jf8rcxdcnj6wG
+    /// -----END PRIVATE KEY-----";
+    /// let key = EncodingKey::from_pem(pem)?;
+    /// assert_eq!(key.algorithm(), Some(Algorithm::EdDsa));
+    /// # Ok::<(), warden::jwt::KeyError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Not PEM, an encrypted or public key, another label, a key of another
+    /// type or curve (P-521, X25519, DSA, …), or RSA of fewer than 2048 bits.
+    pub fn from_pem(pem: &[u8]) -> Result<Self, KeyError> {
+        let Pem { label, der } = parse_pem(pem)?;
+        match label.as_str() {
+            "RSA PRIVATE KEY" => Self::rsa(RsaKeyPair::from_der(&der)),
+            "EC PRIVATE KEY" => Self::ec(&der),
+            "PRIVATE KEY" => match RsaKeyPair::from_pkcs8(&der) {
+                // Any other rejection: not RSA, try the other types.
+                Err(err) if err.description_() != "TooSmall" => Self::ec(&der)
+                    .or_else(|_| Self::ed25519(&der))
+                    .map_err(|_| KeyError::new("not an RSA, EC P-256, EC P-384 or Ed25519 private key")),
+                rsa => Self::rsa(rsa),
+            },
+            _ => Err(KeyError::new("expected a PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY PEM block")),
+        }
+    }
+
     /// An RSA private key from PEM: `PRIVATE KEY` (PKCS#8) or
     /// `RSA PRIVATE KEY` (PKCS#1).
     ///
@@ -407,16 +447,11 @@ impl EncodingKey {
     /// Not PEM, not an RSA private key, or fewer than 2048 bits.
     pub fn from_rsa_pem(pem: &[u8]) -> Result<Self, KeyError> {
         let Pem { label, der } = parse_pem(pem)?;
-        let pair = match label.as_str() {
-            "PRIVATE KEY" => RsaKeyPair::from_pkcs8(&der),
-            "RSA PRIVATE KEY" => RsaKeyPair::from_der(&der),
-            _ => return Err(KeyError::new("expected a PRIVATE KEY or RSA PRIVATE KEY PEM block")),
+        match label.as_str() {
+            "PRIVATE KEY" => Self::rsa(RsaKeyPair::from_pkcs8(&der)),
+            "RSA PRIVATE KEY" => Self::rsa(RsaKeyPair::from_der(&der)),
+            _ => Err(KeyError::new("expected a PRIVATE KEY or RSA PRIVATE KEY PEM block")),
         }
-        .map_err(|_| KeyError::new("not an RSA private key"))?;
-        if pair.public_modulus_len() * 8 < MIN_RSA_BITS {
-            return Err(KeyError::new("RSA keys must have at least 2048 bits"));
-        }
-        Ok(Self { signer: Signer::Rsa(std::sync::Arc::new(pair)) })
     }
 
     /// An EC private key on P-256 or P-384 from PEM: `PRIVATE KEY` (PKCS#8)
@@ -430,15 +465,7 @@ impl EncodingKey {
         if label != "PRIVATE KEY" && label != "EC PRIVATE KEY" {
             return Err(KeyError::new("expected a PRIVATE KEY or EC PRIVATE KEY PEM block"));
         }
-        for (alg, signing) in [
-            (Algorithm::Es256, &signature::ECDSA_P256_SHA256_FIXED_SIGNING),
-            (Algorithm::Es384, &signature::ECDSA_P384_SHA384_FIXED_SIGNING),
-        ] {
-            if let Ok(pair) = EcdsaKeyPair::from_private_key_der(signing, &der) {
-                return Ok(Self { signer: Signer::Ec(alg, std::sync::Arc::new(pair)) });
-            }
-        }
-        Err(KeyError::new("not an EC private key on P-256 or P-384"))
+        Self::ec(&der)
     }
 
     /// An Ed25519 private key from a `PRIVATE KEY` (PKCS#8 v1 or v2) PEM block.
@@ -451,9 +478,110 @@ impl EncodingKey {
         if label != "PRIVATE KEY" {
             return Err(KeyError::new("expected a PRIVATE KEY PEM block"));
         }
-        let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der)
-            .map_err(|_| KeyError::new("not an Ed25519 private key"))?;
-        Ok(Self { signer: Signer::Ed25519(std::sync::Arc::new(pair)) })
+        Self::ed25519(&der)
+    }
+
+    fn rsa(parsed: Result<RsaKeyPair, KeyRejected>) -> Result<Self, KeyError> {
+        let too_small = || KeyError::new("RSA keys must have at least 2048 bits");
+        let pair = parsed.map_err(|err| {
+            if err.description_() == "TooSmall" { too_small() } else { KeyError::new("not an RSA private key") }
+        })?;
+        if pair.public_modulus_len() * 8 < MIN_RSA_BITS {
+            return Err(too_small());
+        }
+        Ok(Self { signer: Signer::Rsa(Arc::new(pair)) })
+    }
+
+    /// PKCS#8 or SEC1 DER, on P-256 or P-384.
+    fn ec(der: &[u8]) -> Result<Self, KeyError> {
+        for (alg, signing) in [
+            (Algorithm::Es256, &signature::ECDSA_P256_SHA256_FIXED_SIGNING),
+            (Algorithm::Es384, &signature::ECDSA_P384_SHA384_FIXED_SIGNING),
+        ] {
+            if let Ok(pair) = EcdsaKeyPair::from_private_key_der(signing, der) {
+                return Ok(Self { signer: Signer::Ec(alg, Arc::new(pair)) });
+            }
+        }
+        Err(KeyError::new("not an EC private key on P-256 or P-384"))
+    }
+
+    /// PKCS#8 v1 or v2 DER.
+    fn ed25519(der: &[u8]) -> Result<Self, KeyError> {
+        let pair =
+            Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).map_err(|_| KeyError::new("not an Ed25519 private key"))?;
+        Ok(Self { signer: Signer::Ed25519(Arc::new(pair)) })
+    }
+
+    /// The natural algorithm of an asymmetric key: `RS256` for RSA, `ES256`
+    /// for P-256, `ES384` for P-384, `EdDSA` for Ed25519. `None` for an HMAC
+    /// secret, which signs `HS256`, `HS384` and `HS512` alike.
+    ///
+    /// (An RSA key also signs `RS384`, `RS512` and `PS256`–`PS512`; see
+    /// [`fits`](Self::fits).)
+    pub fn algorithm(&self) -> Option<Algorithm> {
+        match &self.signer {
+            Signer::Hmac(_) => None,
+            Signer::Rsa(_) => Some(Algorithm::Rs256),
+            Signer::Ec(alg, _) => Some(*alg),
+            Signer::Ed25519(_) => Some(Algorithm::EdDsa),
+        }
+    }
+
+    /// The public key as a JWK (RFC 7517, RFC 7518 §6, RFC 8037) to publish
+    /// in a JWK set: `kty`, `n` and `e` (RSA), `crv`, `x` and `y` (EC) or
+    /// `crv` and `x` (OKP, Ed25519), with [`algorithm`](Self::algorithm) as
+    /// `alg` and `use` `sig`. No `kid`: set one, for example
+    /// [`Jwk::thumbprint`](super::Jwk::thumbprint).
+    ///
+    /// `None` for an HMAC key: a secret is never exported.
+    ///
+    /// ```
+    /// use warden::jwt::{EncodingKey, JwkSet, KeySet};
+    ///
+    /// let key = EncodingKey::from_pem(b"-----BEGIN PRIVATE KEY-----
+    /// MC4CAQAwBQYDK2VwBCIEIPyxWNLMFN5gMxi/1XTOZl1QyuYuTZ6jf8rcxdcnj6wG
+    /// -----END PRIVATE KEY-----")?;
+    /// let mut jwk = key.public_jwk().expect("an Ed25519 key has a public half");
+    /// jwk.kid = Some(jwk.thumbprint()?);
+    /// assert_eq!(jwk.kty, "OKP");
+    /// assert_eq!(serde_json::to_value(&jwk)?["alg"], "EdDSA");
+    ///
+    /// // Another service verifies the key's tokens from the published set.
+    /// let keys = KeySet::from_jwks(&JwkSet::new(vec![jwk]));
+    /// assert_eq!(keys.len(), 1);
+    ///
+    /// assert!(EncodingKey::from_secret(b"a secret of at least 32 bytes!!!")?.public_jwk().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn public_jwk(&self) -> Option<Jwk> {
+        let alg = self.algorithm().map(|alg| alg.as_str().to_owned());
+        let jwk = Jwk { alg, key_use: Some("sig".to_owned()), ..Jwk::default() };
+        match &self.signer {
+            Signer::Hmac(_) => None,
+            Signer::Rsa(pair) => {
+                let (n, e) = rsa_public_components(pair.public_key().as_ref())?;
+                Some(Jwk { kty: "RSA".to_owned(), n: Some(b64url(n)), e: Some(b64url(e)), ..jwk })
+            }
+            Signer::Ec(alg, pair) => {
+                // The uncompressed SEC1 point: 04 ‖ x ‖ y.
+                let point = pair.public_key().as_ref();
+                let (crv, size) = if *alg == Algorithm::Es256 { ("P-256", 32) } else { ("P-384", 48) };
+                let (x, y) = point.strip_prefix(&[4])?.split_at_checked(size)?;
+                Some(Jwk {
+                    kty: "EC".to_owned(),
+                    crv: Some(crv.to_owned()),
+                    x: Some(b64url(x)),
+                    y: Some(b64url(y)),
+                    ..jwk
+                })
+            }
+            Signer::Ed25519(pair) => Some(Jwk {
+                kty: "OKP".to_owned(),
+                crv: Some("Ed25519".to_owned()),
+                x: Some(b64url(pair.public_key().as_ref())),
+                ..jwk
+            }),
+        }
     }
 
     /// The family of the key.
@@ -544,4 +672,10 @@ impl fmt::Debug for EncodingKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EncodingKey").field("family", &self.family()).finish_non_exhaustive()
     }
+}
+
+fn b64url(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    encode_b64url_into(bytes, &mut out);
+    out
 }

@@ -35,6 +35,55 @@ pub(crate) fn parse_pem(input: &[u8]) -> Result<Pem, KeyError> {
     Ok(Pem { label: label.to_owned(), der })
 }
 
+/// The modulus and public exponent of a DER PKCS#1 `RSAPublicKey`
+/// (`SEQUENCE { INTEGER n, INTEGER e }`, RFC 8017 A.1.1), big-endian without
+/// the sign byte DER puts before a high bit; `None` if `der` is anything
+/// else (trailing bytes included).
+pub(crate) fn rsa_public_components(der: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (body, rest) = der_element(der, 0x30)?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let (n, body) = der_element(body, 0x02)?;
+    let (e, body) = der_element(body, 0x02)?;
+    if !body.is_empty() {
+        return None;
+    }
+    Some((der_unsigned(n)?, der_unsigned(e)?))
+}
+
+/// A positive DER INTEGER without its sign byte; `None` for a negative,
+/// zero or non-minimal one.
+fn der_unsigned(int: &[u8]) -> Option<&[u8]> {
+    match int {
+        [0, rest @ ..] if rest.first().is_some_and(|byte| byte & 0x80 != 0) => Some(rest),
+        [first, ..] if first & 0x80 == 0 && *first != 0 => Some(int),
+        _ => None,
+    }
+}
+
+/// One DER element of type `tag` at the start of `input`: its contents and
+/// what follows it. Definite lengths of up to four bytes.
+fn der_element(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
+    let (&first, rest) = input.split_first()?;
+    if first != tag {
+        return None;
+    }
+    let (&len, mut rest) = rest.split_first()?;
+    let len = if len < 0x80 {
+        usize::from(len)
+    } else {
+        let count = usize::from(len & 0x7f);
+        if count == 0 || count > 4 {
+            return None;
+        }
+        let (bytes, after) = rest.split_at_checked(count)?;
+        rest = after;
+        bytes.iter().fold(0usize, |acc, byte| (acc << 8) | usize::from(*byte))
+    };
+    rest.split_at_checked(len)
+}
+
 /// Strict base64url without padding: the `base64` crate's `URL_SAFE_NO_PAD`
 /// refuses `=`, the standard alphabet's `+` and `/`, and non-canonical
 /// trailing bits.
@@ -84,6 +133,31 @@ mod tests {
         let encrypted = b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nAAEC\n-----END RSA PRIVATE KEY-----";
         assert!(parse_pem(encrypted).is_err());
         assert!(parse_pem(b"no pem here").is_err());
+    }
+
+    #[test]
+    fn rsa_public_key_der_gives_its_components() {
+        // SEQUENCE { INTEGER 0x00 0x80 0x01 (sign byte dropped), INTEGER 0x010001 }
+        let der = [0x30, 0x0a, 0x02, 0x03, 0x00, 0x80, 0x01, 0x02, 0x03, 0x01, 0x00, 0x01];
+        assert_eq!(rsa_public_components(&der), Some((&[0x80, 0x01][..], &[1, 0, 1][..])));
+        // Long-form length.
+        let mut long = vec![0x30, 0x81, 0x85, 0x02, 0x81, 0x80];
+        long.extend([0x7f; 128]);
+        long.extend([0x02, 0x01, 0x03]);
+        let (n, e) = rsa_public_components(&long).unwrap();
+        assert_eq!((n.len(), e), (128, &[3][..]));
+        // Trailing bytes, a negative or zero-padded integer, truncation, another tag.
+        for bad in [
+            &[0x30, 0x06, 0x02, 0x01, 0x05, 0x02, 0x01, 0x03, 0x00][..],
+            &[0x30, 0x06, 0x02, 0x01, 0x85, 0x02, 0x01, 0x03],
+            &[0x30, 0x07, 0x02, 0x02, 0x00, 0x05, 0x02, 0x01, 0x03],
+            &[0x30, 0x06, 0x02, 0x01, 0x05, 0x02, 0x01],
+            &[0x31, 0x06, 0x02, 0x01, 0x05, 0x02, 0x01, 0x03],
+            &[0x30, 0x80],
+            &[],
+        ] {
+            assert_eq!(rsa_public_components(bad), None, "{bad:02x?}");
+        }
     }
 
     #[test]
