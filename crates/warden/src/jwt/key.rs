@@ -743,8 +743,18 @@ mod tests {
             );
             assert!(EncodingKey::from_rsa_pem(pem.as_bytes()).is_err());
         }
-        let p521 = include_str!("../../tests/fixtures/keys/p521.pkcs8.pem");
-        assert!(EncodingKey::from_pem(p521.as_bytes()).is_err());
+        for other in [
+            include_str!("../../tests/fixtures/keys/p521.pkcs8.pem"),
+            include_str!("../../tests/fixtures/keys/x25519.pkcs8.pem"),
+            include_str!("../../tests/fixtures/keys/ed448.pkcs8.pem"),
+        ] {
+            assert_eq!(
+                EncodingKey::from_pem(other.as_bytes()).unwrap_err().reason(),
+                "not an RSA, EC P-256, EC P-384 or Ed25519 private key"
+            );
+            assert!(EncodingKey::from_ed25519_pem(other.as_bytes()).is_err());
+            assert!(EncodingKey::from_ec_pem(other.as_bytes()).is_err());
+        }
         let (_, p256, _) = KEYS[3];
         let sec1_labelled_as_rsa = p256.replace("PRIVATE KEY", "RSA PRIVATE KEY");
         assert!(EncodingKey::from_pem(sec1_labelled_as_rsa.as_bytes()).is_err());
