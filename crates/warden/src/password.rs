@@ -64,7 +64,7 @@
 //!
 //! A check that waits longer than the queue timeout (default 5 s) for its
 //! place gets [`PasswordBusy`], which becomes `503 Service Unavailable` with
-//! `Retry-After` as an [`AuthRejection`](crate::AuthRejection): the
+//! `Retry-After` as an [`AuthRejection`]: the
 //! credentials were not judged. A caller that gives up (a client that
 //! disconnects) frees its place in the queue at once, and a check already
 //! running keeps its permits until argon2 returns: never more checks run at

@@ -370,6 +370,92 @@ async fn a_burst_of_tokens_signed_with_a_new_key_shares_one_fetch_and_all_verify
     assert_eq!(provider.hits(), 2);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiters_beyond_max_waiters_are_refused_at_once_with_503_and_the_rest_verify_after_one_fetch() {
+    const CAP: usize = 8;
+    let provider = Provider::start(jwk_set(&["rsa-2024"])).await;
+    let clock = Arc::new(FixedClock::at(NOW));
+    let verifier = verifier(source_for(&provider, &clock).max_waiters(CAP).build().unwrap(), &clock);
+    verifier.verify_async(&token("rsa-2024")).await.unwrap();
+    provider.set(|b| b.jwks = jwk_set(&["rsa-2024", "ed-2026"]));
+    clock.advance(Duration::from_secs(30));
+
+    // A slow provider: the fetch cannot land while the gate is held.
+    let gate = provider.shared.gate.write().await;
+    let mut burst = tokio::task::JoinSet::new();
+    for _ in 0..=CAP {
+        let verifier = verifier.clone();
+        burst.spawn(async move { verifier.verify_async(&token("ed-2026")).await.map(|claims| claims["sub"].clone()) });
+    }
+    until_hits(&provider, 2).await;
+    // The one beyond the cap is answered while the fetch is still held...
+    let refused = tokio::time::timeout(Duration::from_secs(5), burst.join_next())
+        .await
+        .expect("the excess waiter is refused at once")
+        .unwrap()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused.kind(), JwtErrorKind::Overloaded);
+    let rejection = AuthRejection::from(refused);
+    assert_eq!(rejection.status(), 503);
+    assert_eq!(rejection.headers()["retry-after"], "1");
+    // ...and nobody else is.
+    settle().await;
+    assert_eq!(burst.len(), CAP);
+    assert!(burst.try_join_next().is_none());
+
+    drop(gate);
+    while let Some(outcome) = burst.join_next().await {
+        assert_eq!(outcome.unwrap().unwrap(), "johndoe");
+    }
+    assert_eq!(provider.hits(), 2, "one fetch for the whole burst");
+
+    // The places are given back: the next burst of CAP waits, none is refused.
+    clock.advance(Duration::from_secs(30));
+    let gate = provider.shared.gate.write().await;
+    for i in 0..CAP {
+        let verifier = verifier.clone();
+        let stranger = token_as("ec-2025", &format!("unknown-{i}"), &json!({ "sub": "mallory", "exp": NOW + 3600 }));
+        burst.spawn(async move { verifier.verify_async(&stranger).await.map(|claims| claims["sub"].clone()) });
+    }
+    until_hits(&provider, 3).await;
+    drop(gate);
+    while let Some(outcome) = burst.join_next().await {
+        assert_eq!(outcome.unwrap().unwrap_err().kind(), JwtErrorKind::UnknownKey);
+    }
+    assert_eq!(provider.hits(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiters_share_the_one_fetch_task_and_spawn_none_of_their_own() {
+    let provider = Provider::start(jwk_set(&["rsa-2024"])).await;
+    let (clock, verifier) = setup(&provider);
+    verifier.verify_async(&token("rsa-2024")).await.unwrap();
+    provider.set(|b| b.jwks = jwk_set(&["rsa-2024", "ed-2026"]));
+    clock.advance(Duration::from_secs(30));
+    settle().await;
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let before = metrics.num_alive_tasks();
+
+    let gate = provider.shared.gate.write().await;
+    let mut burst = tokio::task::JoinSet::new();
+    for _ in 0..100 {
+        let verifier = verifier.clone();
+        burst.spawn(async move { verifier.verify_async(&token("ed-2026")).await.map(|_| ()) });
+    }
+    until_hits(&provider, 2).await;
+    settle().await;
+    // The burst's own 100 tasks, the fetch, and the provider's connection
+    // tasks; not one task more per waiter.
+    let extra = metrics.num_alive_tasks().saturating_sub(before + 100);
+    assert!(extra <= 5, "{extra} tasks beyond the waiters themselves");
+    drop(gate);
+    while let Some(outcome) = burst.join_next().await {
+        outcome.unwrap().unwrap();
+    }
+    assert_eq!(provider.hits(), 2);
+}
+
 #[tokio::test]
 async fn a_caller_that_gives_up_does_not_cancel_the_fetch_others_wait_for() {
     let provider = Provider::start(jwk_set(&["rsa-2024"])).await;
@@ -705,6 +791,7 @@ fn urls_and_settings_that_cannot_work_are_refused_at_build() {
     let bad = [
         JwksSource::builder("https://idp.example/jwks").timeout(Duration::ZERO),
         JwksSource::builder("https://idp.example/jwks").max_response_bytes(0),
+        JwksSource::builder("https://idp.example/jwks").max_waiters(0),
         JwksSource::builder("https://idp.example/jwks")
             .min_ttl(Duration::from_secs(600))
             .max_ttl(Duration::from_secs(60)),

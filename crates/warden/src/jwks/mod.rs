@@ -5,7 +5,9 @@
 //!   over HTTPS and is the [`KeySource`](crate::jwt::KeySource) of a
 //!   [`JwtVerifier`](crate::jwt::JwtVerifier): lookups never wait, keys are
 //!   refetched when `Cache-Control` says they are stale or a token names an
-//!   unknown `kid` (rate-limited, one fetch shared by every caller), and
+//!   unknown `kid` (rate-limited, one fetch shared by every caller, at
+//!   most [`max_waiters`](JwksSourceBuilder::max_waiters) waiting for it and
+//!   the next refused at once with `503` and `Retry-After: 1`), and
 //!   when the provider is down the last good keys stay in use. Its
 //!   documentation lists each rule; [`JwksSourceBuilder`] the settings.
 //! * [`OidcDiscovery`] reads an OpenID Provider's metadata (OpenID Connect
@@ -15,7 +17,8 @@
 //!   ([`JwksErrorKind::is_config`]), or why a fetch failed. Token
 //!   verification never sees it except as the `source` of a
 //!   [`JwtError`](crate::jwt::JwtError): a request is answered `401
-//!   invalid_token`, never `5xx`, whatever the provider does.
+//!   invalid_token`, never `5xx`, whatever the provider does (the one
+//!   `503` is a declared overload: too many requests waiting for a fetch).
 //!
 //! The HTTP client is hyper's over rustls (aws-lc-rs, the operating
 //! system's root certificates). It speaks HTTP/1.1, follows no redirect,

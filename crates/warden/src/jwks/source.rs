@@ -4,13 +4,14 @@ use std::{
     fmt,
     future::Future,
     sync::{
-        Arc,
-        atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering},
     },
     time::{Duration, Instant},
 };
 
 use arc_swap::ArcSwap;
+use tokio::sync::watch;
 
 use super::{
     JwksError, JwksErrorKind,
@@ -49,7 +50,12 @@ const ACCEPT_JWK_SET: &str = "application/jwk-set+json, application/json";
 ///   [`refetch_interval`](JwksSourceBuilder::refetch_interval) (30 s by
 ///   default), whatever triggers it; callers that need one while it is in
 ///   flight wait for it (at most the fetch [`timeout`](JwksSourceBuilder::timeout))
-///   and use its result instead of fetching again.
+///   and use its result instead of fetching again. The fetch is one task;
+///   its waiters hold no task of their own, only a place among at most
+///   [`max_waiters`](JwksSourceBuilder::max_waiters) (1,024 by default).
+///   Beyond that a verification is refused at once with
+///   [`Overloaded`](JwtErrorKind::Overloaded), which answers `503` with
+///   `Retry-After: 1`: the token was not judged.
 /// * **A provider that is down changes nothing.** A failed fetch (connection
 ///   refused, timeout, non-`200` status, a body that is too large or not a
 ///   JWK set with a usable key) is logged at WARN under `warden::jwks` and
@@ -99,6 +105,12 @@ struct Inner {
     current: ArcSwap<Snapshot>,
     /// Held by the one fetch in flight.
     fetching: tokio::sync::Mutex<()>,
+    /// The refetch task in flight, if any: its waiters wait for the sender
+    /// to be dropped, when the task ends.
+    round: Mutex<Option<watch::Receiver<()>>>,
+    /// Verifications waiting for a refetch, and the most allowed.
+    waiters: AtomicUsize,
+    max_waiters: usize,
     /// Fetches finished (successful or not); bumped after `current` is swapped.
     attempts: AtomicU64,
     /// Bumped after a key set that lacks one of the previous set's keys is
@@ -106,8 +118,6 @@ struct Inner {
     revision: AtomicU64,
     /// When the last fetch started (clock seconds), `NEVER` before the first.
     last_attempt: AtomicI64,
-    /// A background refresh task is scheduled or running.
-    refresh_scheduled: AtomicBool,
 }
 
 const NEVER: i64 = i64::MIN;
@@ -179,11 +189,39 @@ impl Inner {
         last == NEVER || now < last || now.saturating_sub(last) >= self.refetch_interval
     }
 
-    /// [`refetch_here`](Self::refetch_here) as a task of its own, so that a
-    /// caller that gives up (a client that disconnects) does not cancel the
-    /// fetch other callers are waiting for.
-    async fn refetch(self: Arc<Self>, seen: u64) {
-        detached(async move { self.refetch_here(seen).await }).await;
+    /// The refetch round in flight, or a new one: one task running
+    /// [`refetch_here`](Self::refetch_here) on the current tokio runtime, so
+    /// that a caller that gives up (a client that disconnects) does not
+    /// cancel the fetch others wait for. Its receiver's `changed()` returns
+    /// when the round ends. `None` without a tokio runtime.
+    fn round(self: &Arc<Self>, seen: u64) -> Option<watch::Receiver<()>> {
+        let mut round = self.round.lock().unwrap_or_else(PoisonError::into_inner);
+        // A round whose task ended (or was dropped unrun) has no sender.
+        if let Some(running) = round.as_ref().filter(|running| running.has_changed().is_ok()) {
+            return Some(running.clone());
+        }
+        let runtime = tokio::runtime::Handle::try_current().ok()?;
+        let (done, waiting) = watch::channel(());
+        *round = Some(waiting.clone());
+        let inner = Arc::clone(self);
+        runtime.spawn(async move {
+            inner.refetch_here(seen).await;
+            // Callers from now on start a new round; then this one's wake.
+            *inner.round.lock().unwrap_or_else(PoisonError::into_inner) = None;
+            drop(done);
+        });
+        Some(waiting)
+    }
+
+    /// A place among the verifications waiting for a refetch, `None` when
+    /// all [`max_waiters`](JwksSourceBuilder::max_waiters) are taken.
+    fn wait_place(&self) -> Option<WaitPlace<'_>> {
+        self.waiters
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |waiting| {
+                (waiting < self.max_waiters).then_some(waiting + 1)
+            })
+            .ok()
+            .map(|_| WaitPlace(&self.waiters))
     }
 
     /// Fetches unless another fetch finished since the caller saw `seen`
@@ -278,26 +316,17 @@ impl JwksSource {
         if (snapshot.keys.is_some() && now < snapshot.fresh_until) || !inner.may_fetch(now) {
             return;
         }
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
-        if inner.refresh_scheduled.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let seen = inner.attempts.load(Ordering::Acquire);
-        let scheduled = ScheduledFlag(Arc::clone(inner));
-        runtime.spawn(async move {
-            scheduled.0.refetch_here(seen).await;
-            drop(scheduled);
-        });
+        // Joins the round in flight, if any; nobody waits for it.
+        let _ = inner.round(inner.attempts.load(Ordering::Acquire));
     }
 }
 
-/// Clears the "background refresh scheduled" flag when the task ends, even
-/// if it is dropped before it runs.
-struct ScheduledFlag(Arc<Inner>);
+/// A waiting verification's place, given back when it is dropped.
+struct WaitPlace<'a>(&'a AtomicUsize);
 
-impl Drop for ScheduledFlag {
+impl Drop for WaitPlace<'_> {
     fn drop(&mut self) {
-        self.0.refresh_scheduled.store(false, Ordering::Release);
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -344,7 +373,9 @@ impl KeySource for JwksSource {
 
     /// As [`resolve`](KeySource::resolve), but with no keys yet, or a `kid`
     /// that is not in the set, it waits for a refetch (rate-limited,
-    /// shared with concurrent callers) and looks once more.
+    /// shared with concurrent callers) and looks once more; with
+    /// [`max_waiters`](JwksSourceBuilder::max_waiters) already waiting, it
+    /// is refused at once with [`Overloaded`](JwtErrorKind::Overloaded).
     async fn resolve_async(&self, header: &TokenHeader<'_>) -> Result<Arc<DecodingKey>, JwtError> {
         let inner = &self.inner;
         let seen = inner.attempts.load(Ordering::Acquire);
@@ -364,7 +395,12 @@ impl KeySource for JwksSource {
                 if !in_flight && !inner.may_fetch(inner.clock.now()) {
                     return Err(err);
                 }
-                Arc::clone(inner).refetch(seen).await;
+                let Some(_place) = inner.wait_place() else {
+                    return Err(JwtError::new(JwtErrorKind::Overloaded));
+                };
+                let Some(mut done) = inner.round(seen) else { return Err(err) };
+                // Err once the round's task has ended: its result is in `current`.
+                let _ = done.changed().await;
                 lookup(&inner.current.load(), header)
             }
             first => first,
@@ -396,6 +432,7 @@ impl fmt::Debug for JwksSource {
 /// | [`max_response_bytes`](Self::max_response_bytes) | 1 MiB | larger bodies are refused |
 /// | [`allow_http`](Self::allow_http) | off | plain `http` beyond loopback hosts |
 /// | [`allow_symmetric_keys`](Self::allow_symmetric_keys) | off | `oct` (HMAC) keys in the set |
+/// | [`max_waiters`](Self::max_waiters) | 1,024 | verifications waiting for a fetch; beyond, `503` at once |
 /// | [`clock`](Self::clock) | monotonic | the time freshness and the rate limit are measured in |
 #[must_use]
 pub struct JwksSourceBuilder {
@@ -408,6 +445,7 @@ pub struct JwksSourceBuilder {
     refetch_interval: Duration,
     timeout: Duration,
     max_response_bytes: usize,
+    max_waiters: usize,
     clock: Arc<dyn Clock>,
 }
 
@@ -423,6 +461,7 @@ impl JwksSourceBuilder {
             refetch_interval: Duration::from_secs(30),
             timeout: Duration::from_secs(10),
             max_response_bytes: 1 << 20,
+            max_waiters: 1024,
             clock: Arc::new(MonotonicClock::new()),
         }
     }
@@ -468,6 +507,15 @@ impl JwksSourceBuilder {
         self
     }
 
+    /// The most verifications that wait at once for a fetch (a token naming
+    /// an unknown `kid`, or the first keys); one more is refused at once
+    /// with [`Overloaded`](JwtErrorKind::Overloaded) (`503`, `Retry-After:
+    /// 1`). Must not be zero.
+    pub fn max_waiters(mut self, waiters: usize) -> Self {
+        self.max_waiters = waiters;
+        self
+    }
+
     /// Allows plain `http` URLs to any host. Without it, `http` is accepted
     /// only for loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`): keys
     /// fetched in the clear can be replaced by anyone on the path, who can
@@ -505,7 +553,8 @@ impl JwksSourceBuilder {
     /// [`JwksErrorKind::InvalidUrl`] for a URL that cannot be fetched
     /// (not `http(s)`, no host, user information, plain `http` to a
     /// non-loopback host without [`allow_http`](Self::allow_http));
-    /// [`JwksErrorKind::InvalidConfig`] for a zero timeout or size limit, or
+    /// [`JwksErrorKind::InvalidConfig`] for a zero timeout, size limit or
+    /// waiter limit, or
     /// `min_ttl` above `max_ttl`; [`JwksErrorKind::Tls`] when the operating
     /// system's root certificates cannot be loaded for an `https` URL.
     pub fn build(self) -> Result<JwksSource, JwksError> {
@@ -515,6 +564,9 @@ impl JwksSourceBuilder {
         }
         if self.max_response_bytes == 0 {
             return Err(JwksError::new(JwksErrorKind::InvalidConfig, "max_response_bytes must not be zero"));
+        }
+        if self.max_waiters == 0 {
+            return Err(JwksError::new(JwksErrorKind::InvalidConfig, "max_waiters must not be zero"));
         }
         if self.min_ttl > self.max_ttl {
             return Err(JwksError::new(JwksErrorKind::InvalidConfig, "min_ttl must not exceed max_ttl"));
@@ -532,9 +584,11 @@ impl JwksSourceBuilder {
                 current: ArcSwap::from_pointee(Snapshot::default()),
                 revision: AtomicU64::new(0),
                 fetching: tokio::sync::Mutex::new(()),
+                round: Mutex::new(None),
+                waiters: AtomicUsize::new(0),
+                max_waiters: self.max_waiters,
                 attempts: AtomicU64::new(0),
                 last_attempt: AtomicI64::new(NEVER),
-                refresh_scheduled: AtomicBool::new(false),
             }),
         })
     }
@@ -571,6 +625,7 @@ impl fmt::Debug for JwksSourceBuilder {
             .field("refetch_interval", &self.refetch_interval)
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_waiters", &self.max_waiters)
             .field("clock", &self.clock)
             .finish()
     }

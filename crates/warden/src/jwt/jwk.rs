@@ -447,6 +447,47 @@ mod tests {
         assert!(DecodingKey::from_jwk(&unknown).is_err());
     }
 
+    /// The example key of RFC 7638 §3.1.
+    const RFC_7638_N: &str = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+
+    #[test]
+    fn the_thumbprint_of_rfc_7638_s_example_key_is_the_rfc_s() {
+        let key =
+            jwk(serde_json::json!({"kty": "RSA", "n": RFC_7638_N, "e": "AQAB", "alg": "RS256", "kid": "2011-04-29"}));
+        assert_eq!(key.thumbprint().unwrap(), "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+    }
+
+    #[test]
+    fn the_thumbprint_reads_only_the_required_members() {
+        let bare = jwk(serde_json::json!({"kty": "RSA", "n": RFC_7638_N, "e": "AQAB"}));
+        let dressed = jwk(serde_json::json!({
+            "kty": "RSA", "n": RFC_7638_N, "e": "AQAB", "use": "enc", "kid": "other", "x5t": "abc", "key_ops": ["verify"],
+        }));
+        assert_eq!(bare.thumbprint(), dressed.thumbprint());
+        let other_e = jwk(serde_json::json!({"kty": "RSA", "n": RFC_7638_N, "e": "AQAC"}));
+        assert_ne!(bare.thumbprint(), other_e.thumbprint());
+    }
+
+    #[test]
+    fn an_oct_thumbprint_is_jwcrypto_s() {
+        // jwcrypto: JWK(kty="oct", k=...).thumbprint()
+        let key = jwk(serde_json::json!({"kty": "oct", "k": "c2VjcmV0LCAzMiBieXRlcyBvciBtb3JlLCBmb3IgSFMyNTY"}));
+        assert_eq!(key.thumbprint().unwrap(), "aJtrTVhqd15cliEGWJ2NQwOjurTJotXkPo0h7EcpIA0");
+    }
+
+    #[test]
+    fn a_thumbprint_needs_a_known_kty_and_its_required_members() {
+        for json in [
+            serde_json::json!({"kty": "RSA", "n": RFC_7638_N}),
+            serde_json::json!({"kty": "EC", "crv": "P-256", "x": "AA"}),
+            serde_json::json!({"kty": "OKP", "x": ED_X}),
+            serde_json::json!({"kty": "oct"}),
+            serde_json::json!({"kty": "ML-DSA", "x": ED_X}),
+        ] {
+            assert!(jwk(json.clone()).thumbprint().is_err(), "{json}");
+        }
+    }
+
     #[test]
     fn debug_never_shows_an_oct_secret() {
         let key = jwk(serde_json::json!({"kty": "oct", "k": "c2VjcmV0"}));

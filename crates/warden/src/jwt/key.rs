@@ -679,3 +679,132 @@ fn b64url(bytes: &[u8]) -> String {
     encode_b64url_into(bytes, &mut out);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jwt::{JwkSet, JwtVerifier, KeySet, ScopedClaims, TokenIssuer};
+
+    /// The PEM private keys of tests/fixtures/keys (make_keys.sh: OpenSSL 3)
+    /// and the algorithm each signs with.
+    const KEYS: [(&str, &str, Algorithm); 8] = [
+        ("rsa2048.pkcs8.pem", include_str!("../../tests/fixtures/keys/rsa2048.pkcs8.pem"), Algorithm::Rs256),
+        ("rsa2048.pkcs1.pem", include_str!("../../tests/fixtures/keys/rsa2048.pkcs1.pem"), Algorithm::Rs256),
+        ("rsa3072.pkcs8.pem", include_str!("../../tests/fixtures/keys/rsa3072.pkcs8.pem"), Algorithm::Rs256),
+        ("p256.pkcs8.pem", include_str!("../../tests/fixtures/keys/p256.pkcs8.pem"), Algorithm::Es256),
+        ("p256.sec1.pem", include_str!("../../tests/fixtures/keys/p256.sec1.pem"), Algorithm::Es256),
+        ("p384.pkcs8.pem", include_str!("../../tests/fixtures/keys/p384.pkcs8.pem"), Algorithm::Es384),
+        ("p384.sec1.pem", include_str!("../../tests/fixtures/keys/p384.sec1.pem"), Algorithm::Es384),
+        ("ed25519.pkcs8.pem", include_str!("../../tests/fixtures/keys/ed25519.pkcs8.pem"), Algorithm::EdDsa),
+    ];
+
+    /// jwcrypto's public JWK and RFC 7638 thumbprint of each key (make_thumbprints.py).
+    fn jwcrypto(name: &str) -> serde_json::Value {
+        let all: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/keys/thumbprints.json")).unwrap();
+        all[name].clone()
+    }
+
+    #[test]
+    fn from_pem_reads_pkcs8_pkcs1_and_sec1_keys_and_knows_their_algorithm() {
+        for (name, pem, alg) in KEYS {
+            let key = EncodingKey::from_pem(pem.as_bytes()).unwrap_or_else(|err| panic!("{name}: {err}"));
+            assert_eq!(key.algorithm(), Some(alg), "{name}");
+            assert!(key.fits(alg), "{name}");
+            let signature = key.sign(alg, b"message").unwrap();
+            key.decoding_key().unwrap().verify(alg, b"message", &signature).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_typed_constructors_read_the_same_keys() {
+        for (name, pem, alg) in KEYS {
+            let typed = match alg.family() {
+                AlgorithmFamily::Rsa => EncodingKey::from_rsa_pem(pem.as_bytes()),
+                AlgorithmFamily::Ec => EncodingKey::from_ec_pem(pem.as_bytes()),
+                _ => EncodingKey::from_ed25519_pem(pem.as_bytes()),
+            };
+            assert_eq!(typed.unwrap().algorithm(), Some(alg), "{name}");
+        }
+        let (_, rsa, _) = KEYS[0];
+        assert!(EncodingKey::from_ec_pem(rsa.as_bytes()).is_err());
+        assert!(EncodingKey::from_ed25519_pem(rsa.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn from_pem_refuses_small_rsa_keys_other_curves_and_public_keys() {
+        for pem in [
+            include_str!("../../tests/fixtures/keys/rsa1024.pkcs8.pem"),
+            include_str!("../../tests/fixtures/keys/rsa1024.pkcs1.pem"),
+        ] {
+            assert_eq!(
+                EncodingKey::from_pem(pem.as_bytes()).unwrap_err().reason(),
+                "RSA keys must have at least 2048 bits"
+            );
+            assert!(EncodingKey::from_rsa_pem(pem.as_bytes()).is_err());
+        }
+        for other in [
+            include_str!("../../tests/fixtures/keys/p521.pkcs8.pem"),
+            include_str!("../../tests/fixtures/keys/x25519.pkcs8.pem"),
+            include_str!("../../tests/fixtures/keys/ed448.pkcs8.pem"),
+        ] {
+            assert_eq!(
+                EncodingKey::from_pem(other.as_bytes()).unwrap_err().reason(),
+                "not an RSA, EC P-256, EC P-384 or Ed25519 private key"
+            );
+            assert!(EncodingKey::from_ed25519_pem(other.as_bytes()).is_err());
+            assert!(EncodingKey::from_ec_pem(other.as_bytes()).is_err());
+        }
+        let (_, p256, _) = KEYS[3];
+        let sec1_labelled_as_rsa = p256.replace("PRIVATE KEY", "RSA PRIVATE KEY");
+        assert!(EncodingKey::from_pem(sec1_labelled_as_rsa.as_bytes()).is_err());
+        let public = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n";
+        assert!(EncodingKey::from_pem(public.as_bytes()).is_err());
+        for junk in [&b""[..], b"not pem", b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"] {
+            assert!(EncodingKey::from_pem(junk).is_err());
+        }
+    }
+
+    #[test]
+    fn the_public_jwk_and_its_thumbprint_are_those_jwcrypto_computes() {
+        for (name, pem, alg) in KEYS {
+            let jwk = EncodingKey::from_pem(pem.as_bytes()).unwrap().public_jwk().unwrap();
+            let expected = jwcrypto(name);
+            let ours = serde_json::to_value(&jwk).unwrap();
+            for member in ["kty", "n", "e", "crv", "x", "y"] {
+                assert_eq!(ours.get(member), expected["jwk"].get(member), "{name}: {member}");
+            }
+            assert_eq!(ours["alg"], alg.as_str(), "{name}");
+            assert_eq!(ours["use"], "sig", "{name}");
+            assert!(ours.get("d").is_none() && ours.get("kid").is_none(), "{name}");
+            assert_eq!(jwk.thumbprint().unwrap(), expected["thumbprint"], "{name}");
+        }
+    }
+
+    #[test]
+    fn an_hmac_key_exports_no_jwk_and_has_no_single_algorithm() {
+        let key = EncodingKey::from_secret(b"a secret of at least 32 bytes!!!").unwrap();
+        assert!(key.public_jwk().is_none());
+        assert_eq!(key.algorithm(), None);
+    }
+
+    #[test]
+    fn a_published_jwk_set_verifies_the_key_s_tokens() {
+        for (name, pem, alg) in KEYS {
+            let key = EncodingKey::from_pem(pem.as_bytes()).unwrap();
+            let mut jwk = key.public_jwk().unwrap();
+            let kid = jwk.thumbprint().unwrap();
+            jwk.kid = Some(kid.clone());
+            // As another service reads it from /.well-known/jwks.json.
+            let published = serde_json::to_string(&JwkSet::new(vec![jwk])).unwrap();
+            let keys = KeySet::from_jwks(&serde_json::from_str(&published).unwrap());
+            assert_eq!(keys.len(), 1, "{name}");
+            let verifier = JwtVerifier::<ScopedClaims, _>::builder(keys, [alg]).build().unwrap();
+            let issuer = TokenIssuer::new(key, alg).unwrap();
+            let with_kid = issuer.clone().kid(kid).issue("johndoe", &["me"]).unwrap();
+            assert_eq!(verifier.verify(&with_kid).unwrap().sub, "johndoe", "{name}");
+            // Without a kid, the one key that fits the algorithm.
+            assert_eq!(verifier.verify(&issuer.issue("alice", &[]).unwrap()).unwrap().sub, "alice", "{name}");
+        }
+    }
+}
