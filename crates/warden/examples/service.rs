@@ -1347,7 +1347,8 @@ mod tests {
         let key = EncodingKey::from_secret(b"a given secret of at least 32 bytes!").unwrap();
         let exp = unix_now() as f64 + 60.5;
         let fractional =
-            encode(&Header::new(Algorithm::Hs256), &json!({"sub": "johndoe", "scope": "me", "exp": exp}), &key).unwrap();
+            encode(&Header::new(Algorithm::Hs256), &json!({"sub": "johndoe", "scope": "me", "exp": exp}), &key)
+                .unwrap();
         assert_eq!(Req::get(USERS_ME).bearer(&fractional).send(&app).await.status, 200);
 
         // The secret given is the one used.

@@ -1221,10 +1221,8 @@ fn scoped_claims_take_a_fractional_exp_rounded_down() {
     // RFC 7519 §2: a NumericDate is any JSON number.
     let claims = json!({"sub": "johndoe", "scopes": ["me"], "exp": now() as f64 + 100.5});
     let token = sign_hs256(&json!({"alg": "HS256"}), &claims);
-    let verifier = JwtVerifier::<ScopedClaims>::builder(public_key("hmac"), [Algorithm::Hs256])
-        .clock(clock())
-        .build()
-        .unwrap();
+    let verifier =
+        JwtVerifier::<ScopedClaims>::builder(public_key("hmac"), [Algorithm::Hs256]).clock(clock()).build().unwrap();
     let verified = verifier.verify(&token).unwrap();
     assert_eq!(verified.exp, now() + 100);
     assert!(verified.has_scope("me"));
