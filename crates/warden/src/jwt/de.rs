@@ -666,6 +666,7 @@ pub(crate) mod differential {
     }
 
     /// Claims that pass the first validation of [`validations`] at its time.
+    #[cfg(test)]
     pub(crate) const REALISTIC: &str = r#"{"sub":"johndoe","scopes":["me","items"],"aud":"api","iss":"https://id.example","iat":1699999000,"nbf":1699999000,"exp":1700003600,"jti":"a1b2"}"#;
 
     /// `text` as the value of a claim of realistic claims (one that passes

@@ -159,7 +159,7 @@ fn key(bytes: impl Iterator<Item = u8>) -> u64 {
 
 /// [`key`] of the bytes of `raw`, with two loads and no loop when it is
 /// short (the overlapping loads put the same bytes at the same places).
-#[inline]
+#[inline(always)]
 fn raw_key(raw: &[u8]) -> u64 {
     let len = raw.len();
     let byte = |index: usize| u64::from(raw.get(index).copied().unwrap_or_default()) << (8 * index);
@@ -181,13 +181,14 @@ impl<'a> Names<'a> {
 
     /// Adds the name of the next member, refused if an earlier member had
     /// the same.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn insert(&mut self, name: RawStr<'a>) -> Result<()> {
         if self.large.is_some() || self.len == SMALL_OBJECT {
             return self.insert_large(name);
         }
         let new_key = if name.escaped { key(Decoded::new(name.raw)) } else { raw_key(name.raw) };
-        if self.keys.get(..self.len).unwrap_or_default().contains(&new_key) && self.has(name, new_key) {
+        let seen = self.keys.get(..self.len).unwrap_or_default();
+        if seen.iter().any(|key| *key == new_key) && self.has(name, new_key) {
             return Err(Invalid);
         }
         if let (Some(key), Some(slot)) = (self.keys.get_mut(self.len), self.small.get_mut(self.len)) {
