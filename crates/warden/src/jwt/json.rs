@@ -188,7 +188,7 @@ impl<'a> Names<'a> {
         }
         let new_key = if name.escaped { key(Decoded::new(name.raw)) } else { raw_key(name.raw) };
         let seen = self.keys.get(..self.len).unwrap_or_default();
-        if seen.iter().any(|key| *key == new_key) && self.has(name, new_key) {
+        if seen.contains(&new_key) && self.has(name, new_key) {
             return Err(Invalid);
         }
         if let (Some(key), Some(slot)) = (self.keys.get_mut(self.len), self.small.get_mut(self.len)) {
