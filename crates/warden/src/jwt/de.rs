@@ -155,7 +155,8 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             b'{' => {
                 self.enter()?;
                 self.reader.pos += 1;
-                let value = visitor.visit_map(Map { de: &mut *self, first: true, names: Names::new() })?;
+                let mut names = Names::new();
+                let value = visitor.visit_map(Map { de: &mut *self, first: true, names: &mut names })?;
                 self.reader.skip_ws();
                 self.reader.expect(b'}')?;
                 self.depth -= 1;
@@ -244,7 +245,7 @@ struct Map<'a, 'de> {
     de: &'a mut Deserializer<'de>,
     first: bool,
     /// The names read so far: a duplicate is refused.
-    names: Names<'de>,
+    names: &'a mut Names<'de>,
 }
 
 /// Reads up to the opening quote of the next member's name, or `None` at
@@ -486,12 +487,13 @@ impl<'de> de::Deserializer<'de> for Claims<'_, 'de> {
         let reader = &mut self.de.reader;
         reader.skip_ws();
         reader.expect(b'{')?;
+        let mut names = Names::new();
         let value = visitor.visit_map(Members {
             de: &mut *self.de,
             validation: self.validation,
             found: self.found,
             first: true,
-            names: Names::new(),
+            names: &mut names,
             claim: Claim::Other,
             name: None,
         })?;
@@ -528,7 +530,7 @@ struct Members<'a, 'de> {
     found: &'a mut Registered<'de>,
     first: bool,
     /// The names read so far: a duplicate is refused.
-    names: Names<'de>,
+    names: &'a mut Names<'de>,
     /// What the member being read is to the validation.
     claim: Claim,
     /// Its name, when required claims are looked for.
@@ -664,6 +666,7 @@ pub(crate) mod differential {
     }
 
     /// Claims that pass the first validation of [`validations`] at its time.
+    #[cfg(test)]
     pub(crate) const REALISTIC: &str = r#"{"sub":"johndoe","scopes":["me","items"],"aud":"api","iss":"https://id.example","iat":1699999000,"nbf":1699999000,"exp":1700003600,"jti":"a1b2"}"#;
 
     /// `text` as the value of a claim of realistic claims (one that passes
@@ -774,7 +777,7 @@ pub(crate) mod differential {
                 return Err(serde::de::Error::custom("too deep"));
             }
             let mut elements = Vec::new();
-            while let Some(element) = seq.next_element_seed(Unique { depth: self.depth + 1 })? {
+            while let Some(element) = seq.next_element_seed(Self { depth: self.depth + 1 })? {
                 elements.push(element);
             }
             Ok(Value::Array(elements))
@@ -789,7 +792,7 @@ pub(crate) mod differential {
                 if map.contains_key(&name) {
                     return Err(serde::de::Error::custom("duplicate member"));
                 }
-                let value = access.next_value_seed(Unique { depth: self.depth + 1 })?;
+                let value = access.next_value_seed(Self { depth: self.depth + 1 })?;
                 map.insert(name, value);
             }
             Ok(Value::Object(map))

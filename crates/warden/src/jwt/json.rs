@@ -135,11 +135,15 @@ const SMALL_OBJECT: usize = 16;
 /// The names of the members of one object read so far, to refuse a second
 /// member of the same name (compared decoded: `"\u0061"` is `"a"`).
 ///
-/// Up to [`SMALL_OBJECT`] names are kept on the stack, as written, and
-/// compared with each new one: raw bytes when neither has escapes, decoded
-/// byte by byte (no allocation) when one has. Past that, a hash set of the
+/// Up to [`SMALL_OBJECT`] names are kept on the stack, as written, each
+/// with a key: the first 8 bytes of its value (decoded), zero-padded. Two
+/// names of different keys differ; only names of the same key (the same
+/// name, or names that share their first 8 bytes) are compared in full:
+/// raw bytes when neither has escapes, decoded byte by byte (no
+/// allocation) when one has. Past that many names, a hash set of the
 /// decoded names (std's, randomly keyed) takes over.
 pub(crate) struct Names<'a> {
+    keys: [u64; SMALL_OBJECT],
     small: [&'a [u8]; SMALL_OBJECT],
     /// Bit `i` is set when `small[i]` has escapes.
     escaped: u16,
@@ -147,55 +151,88 @@ pub(crate) struct Names<'a> {
     large: Option<HashSet<Cow<'a, [u8]>>>,
 }
 
+/// The first 8 bytes of `bytes`, zero-padded, as a `u64`.
+#[inline]
+fn key(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.take(8).enumerate().fold(0, |key, (index, byte)| key | u64::from(byte) << (8 * index))
+}
+
+/// [`key`] of the bytes of `raw`, with two loads and no loop when it is
+/// short (the overlapping loads put the same bytes at the same places).
+#[inline(always)]
+fn raw_key(raw: &[u8]) -> u64 {
+    let len = raw.len();
+    let byte = |index: usize| u64::from(raw.get(index).copied().unwrap_or_default()) << (8 * index);
+    let word =
+        |at: usize| u64::from(raw.get(at..at + 4).and_then(|four| four.try_into().ok()).map_or(0, u32::from_le_bytes));
+    match len {
+        0 => 0,
+        1..=3 => byte(0) | byte(len / 2) | byte(len - 1),
+        4..=7 => word(0) | word(len - 4) << (8 * (len - 4)),
+        _ => raw.first_chunk::<8>().map_or(0, |first| u64::from_le_bytes(*first)),
+    }
+}
+
 impl<'a> Names<'a> {
     #[inline]
     pub(crate) fn new() -> Self {
-        Self { small: [&[]; SMALL_OBJECT], escaped: 0, len: 0, large: None }
+        Self { keys: [0; SMALL_OBJECT], small: [&[]; SMALL_OBJECT], escaped: 0, len: 0, large: None }
     }
 
     /// Adds the name of the next member, refused if an earlier member had
     /// the same.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn insert(&mut self, name: RawStr<'a>) -> Result<()> {
-        if let Some(large) = &mut self.large {
-            return if large.insert(decoded(name.raw, name.escaped)) { Ok(()) } else { Err(Invalid) };
+        if self.large.is_some() || self.len == SMALL_OBJECT {
+            return self.insert_large(name);
         }
-        for (index, other) in self.small.iter().take(self.len).enumerate() {
-            let other_escaped = self.escaped & (1 << index) != 0;
-            let same = if name.escaped || other_escaped {
-                Decoded::new(name.raw).eq(Decoded::new(other))
-            } else {
-                *other == name.raw
-            };
-            if same {
-                return Err(Invalid);
-            }
+        let new_key = if name.escaped { key(Decoded::new(name.raw)) } else { raw_key(name.raw) };
+        let seen = self.keys.get(..self.len).unwrap_or_default();
+        if seen.contains(&new_key) && self.has(name, new_key) {
+            return Err(Invalid);
         }
-        match self.small.get_mut(self.len) {
-            Some(slot) => {
-                *slot = name.raw;
-                if name.escaped {
-                    self.escaped |= 1 << self.len;
-                }
-                self.len += 1;
-                Ok(())
-            }
-            None => {
-                self.spill(name);
-                Ok(())
-            }
+        if let (Some(key), Some(slot)) = (self.keys.get_mut(self.len), self.small.get_mut(self.len)) {
+            *key = new_key;
+            *slot = name.raw;
         }
+        if name.escaped {
+            self.escaped |= 1 << self.len;
+        }
+        self.len += 1;
+        Ok(())
     }
 
-    /// Moves the names to a hash set, with `name` (not among them).
+    /// Whether a name of key `key` kept on the stack is `name`.
     #[cold]
     #[inline(never)]
-    fn spill(&mut self, name: RawStr<'a>) {
+    fn has(&self, name: RawStr<'a>, key: u64) -> bool {
+        self.keys.iter().zip(&self.small).take(self.len).enumerate().any(|(index, (other_key, other))| {
+            *other_key == key
+                && if name.escaped || self.escaped & (1 << index) != 0 {
+                    Decoded::new(name.raw).eq(Decoded::new(other))
+                } else {
+                    *other == name.raw
+                }
+        })
+    }
+
+    /// [`insert`](Self::insert) past the names kept on the stack.
+    #[cold]
+    #[inline(never)]
+    fn insert_large(&mut self, name: RawStr<'a>) -> Result<()> {
+        if self.large.is_none() {
+            self.spill();
+        }
+        let inserted = self.large.as_mut().is_some_and(|large| large.insert(decoded(name.raw, name.escaped)));
+        if inserted { Ok(()) } else { Err(Invalid) }
+    }
+
+    /// Moves the names kept on the stack to a hash set.
+    fn spill(&mut self) {
         let mut large = HashSet::with_capacity(SMALL_OBJECT * 4);
         for (index, raw) in self.small.iter().enumerate() {
             large.insert(decoded(raw, self.escaped & (1 << index) != 0));
         }
-        large.insert(decoded(name.raw, name.escaped));
         self.large = Some(large);
     }
 }
@@ -332,8 +369,10 @@ impl Number<'_> {
             return Ok(if self.negative { -magnitude } else { magnitude });
         }
         let value = float(self.text)?;
+        // Finite ([`float`]), so the comparison means what it says; 2^53
+        // is exact as a double.
         #[allow(clippy::cast_precision_loss)]
-        if !(value.abs() <= MAX_DATE as f64) {
+        if value.abs() > MAX_DATE as f64 {
             return Err(Invalid);
         }
         let whole = match rounding {
@@ -849,6 +888,8 @@ mod tests {
             r#"{"\ud83d\ude00":1,"😀":2}"#,
             r#"{"\n":1,"\u000a":2}"#,
             r#"{"x":{"\"":1,"\u0022":2}}"#,
+            r#"{"abcdefghij":1,"abcdefgh\u0069j":2}"#,
+            r#"{"https://claims.example/role":1,"https:\/\/claims.example\/role":2}"#,
         ] {
             assert!(members(bad).is_err(), "{bad}");
             assert!(Reader::new(bad.as_bytes()).skip(0).is_err(), "{bad}");
@@ -858,8 +899,17 @@ mod tests {
             r#"{"a":1,"\u0041":2}"#,
             r#"{"a\\b":1,"a\/b":2,"a/b\\":3}"#,
             r#"{"\u00e9":1,"e\u0301":2}"#,
+            r#"{"a":1,"a\u0000":2,"\u0000a":3,"\u0000":4,"":5}"#,
+            r#"{"abcdefgh":1,"abcdefghi":2,"abcdefghj":3,"abcdefgh\u0000":4}"#,
         ] {
             assert!(members(fine).is_ok(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn the_key_of_a_raw_name_is_its_first_eight_bytes() {
+        for raw in ["", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "abcdefghijk"] {
+            assert_eq!(raw_key(raw.as_bytes()), key(raw.bytes()), "{raw}");
         }
     }
 

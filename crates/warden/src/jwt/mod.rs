@@ -87,6 +87,9 @@ mod verifier;
 pub(crate) use algorithm::AlgorithmSet;
 pub use algorithm::{Algorithm, AlgorithmFamily, UnknownAlgorithm};
 pub use clock::{Clock, FixedClock, SystemClock};
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use de::fuzz_claims;
 pub use encode::{Header, ScopedClaims, TokenIssuer, decode_header, encode};
 pub use error::{JwtConfigError, JwtError, JwtErrorKind, KeyError};
 pub use jwk::{Jwk, JwkSet, KeySet};
