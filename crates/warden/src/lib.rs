@@ -52,7 +52,9 @@
 //!   RFC 6749 `400`s, and the token response.
 //! * Features: `jwt` (JWT verification and signing on aws-lc-rs, a
 //!   verified-token cache), `jwks` (JWK sets fetched from a URL, OpenID
-//!   Connect discovery), `password` (argon2 hashing compatible with pwdlib),
+//!   Connect discovery), `password` (argon2 hashing compatible with pwdlib,
+//!   and `PasswordVerifier`, which bounds the memory and concurrency of login
+//!   checks and answers `503` with `Retry-After` past them),
 //!   `openapi` (each scheme's OpenAPI security scheme object, as FastAPI
 //!   publishes it; each operation's security requirements and error
 //!   answers, found in what protects it, as JSON or utoipa; Swagger UI
