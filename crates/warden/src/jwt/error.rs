@@ -14,8 +14,9 @@ pub enum JwtErrorKind {
     TooLong,
     /// Not three base64url segments, not strict base64url (padding,
     /// non-canonical trailing bits), not UTF-8, not a JSON object, a JSON
-    /// object with a member name twice (at any depth), a header parameter of
-    /// the wrong type, or a `b64` header parameter (RFC 7797) without `crit`.
+    /// object with a member name twice (at any depth, compared unescaped), a
+    /// number a double cannot hold (`1e309`), a header parameter of the wrong
+    /// type, or a `b64` header parameter (RFC 7797) without `crit`.
     Malformed,
     /// The `alg` is `none`, unknown, or not in the verifier's allow-list.
     DisallowedAlgorithm,
