@@ -861,7 +861,9 @@ async fn login(State(service): State<Service>, form: OAuth2PasswordRequestForm) 
     let row = match authenticate(&service, form.username, form.password).await {
         Ok(Some(row)) => row,
         Ok(None) => return TokenFormRejection::invalid_grant(INCORRECT_TEXT).into_response(),
-        Err(Unjudged::Busy(busy)) => return temporarily_unavailable(busy),
+        Err(Unjudged::Busy(busy)) => {
+            return TokenFormRejection::temporarily_unavailable(BUSY_TEXT, busy.retry_after()).into_response();
+        }
         Err(Unjudged::Failed) => return internal_error().into_response(),
     };
     // RFC 6749 §5.2: a scope beyond those the user holds is `invalid_scope`.
@@ -915,21 +917,6 @@ enum Unjudged {
     Busy(PasswordBusy),
     /// The database failed: `500`.
     Failed,
-}
-
-/// RFC 6749 §5.2's form of a `503` at the token endpoint (the error code
-/// of §4.1.2.1): `{"error":"temporarily_unavailable", …}` with
-/// `Retry-After` and `Cache-Control: no-store`.
-fn temporarily_unavailable(busy: PasswordBusy) -> Response {
-    let retry_after = busy.retry_after();
-    let seconds = (retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1);
-    let body = json!({ "error": "temporarily_unavailable", "error_description": BUSY_TEXT });
-    let headers = [
-        (header::RETRY_AFTER, HeaderValue::from(seconds)),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        (header::PRAGMA, HeaderValue::from_static("no-cache")),
-    ];
-    (StatusCode::SERVICE_UNAVAILABLE, headers, Json(body)).into_response()
 }
 
 /// The active user `username` names if `password` is theirs, `None`

@@ -334,17 +334,22 @@ pub enum TokenFormErrorKind {
     /// `invalid_scope`: the application refused a requested scope; see
     /// [`TokenFormRejection::invalid_scope`].
     InvalidScope,
+    /// `temporarily_unavailable`: the credentials could not be checked now
+    /// (password checks past their limits); see
+    /// [`TokenFormRejection::temporarily_unavailable`].
+    TemporarilyUnavailable,
 }
 
 impl TokenFormErrorKind {
     /// The `error` code: `invalid_request`, `unsupported_grant_type`,
-    /// `invalid_grant` or `invalid_scope`.
+    /// `invalid_grant`, `invalid_scope` or `temporarily_unavailable`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::InvalidRequest => "invalid_request",
             Self::UnsupportedGrantType => "unsupported_grant_type",
             Self::InvalidGrant => "invalid_grant",
             Self::InvalidScope => "invalid_scope",
+            Self::TemporarilyUnavailable => "temporarily_unavailable",
         }
     }
 }
@@ -367,19 +372,23 @@ impl fmt::Display for TokenFormErrorKind {
 /// {"error":"invalid_request","error_description":"the form field `username` is required"}
 /// ```
 ///
-/// The status is `400`, except when the body could not be read: then it is
-/// the status of axum's body rejection (`413` for a body over the limit).
+/// The status is `400`, except when the body could not be read (then it is
+/// the status of axum's body rejection: `413` for a body over the limit) and
+/// for [`temporarily_unavailable`](Self::temporarily_unavailable) (`503`
+/// with `Retry-After`).
 /// The description never repeats what the client sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenFormRejection {
     kind: TokenFormErrorKind,
     status: StatusCode,
     description: Option<Cow<'static, str>>,
+    /// The `Retry-After` of a `503`.
+    retry_after: Option<Duration>,
 }
 
 impl TokenFormRejection {
     fn new(kind: TokenFormErrorKind, description: Option<Cow<'static, str>>) -> Self {
-        Self { kind, status: StatusCode::BAD_REQUEST, description }
+        Self { kind, status: StatusCode::BAD_REQUEST, description, retry_after: None }
     }
 
     fn invalid_request(description: impl Into<Cow<'static, str>>) -> Self {
@@ -397,6 +406,7 @@ impl TokenFormRejection {
             kind: TokenFormErrorKind::InvalidRequest,
             status: rejection.status(),
             description: Some(Cow::Owned(rejection.body_text())),
+            retry_after: None,
         }
     }
 
@@ -421,6 +431,38 @@ impl TokenFormRejection {
     /// does not grant: `400 {"error":"invalid_scope","error_description":…}`.
     pub fn invalid_scope(description: impl Into<Cow<'static, str>>) -> Self {
         Self::new(TokenFormErrorKind::InvalidScope, Some(description.into()))
+    }
+
+    /// `temporarily_unavailable` (RFC 6749 §4.1.2.1's code, in §5.2's
+    /// form), for a token endpoint that could not check the credentials now
+    /// (a [`PasswordVerifier`](crate::password::PasswordVerifier) past its
+    /// limits, say): `503`
+    /// `{"error":"temporarily_unavailable","error_description":…}` with
+    /// `Retry-After` (whole seconds, rounded up, at least 1).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use axum::response::IntoResponse;
+    ///
+    /// let busy = warden::form::TokenFormRejection::temporarily_unavailable("try again shortly", Duration::from_secs(1));
+    /// let response = busy.into_response();
+    /// assert_eq!(response.status(), 503);
+    /// assert_eq!(response.headers()["retry-after"], "1");
+    /// assert_eq!(response.headers()["cache-control"], "no-store");
+    ///
+    /// let busy = warden::form::TokenFormRejection::temporarily_unavailable("try again shortly", Duration::from_millis(1500));
+    /// assert_eq!(
+    ///     busy.body_json(),
+    ///     serde_json::json!({"error": "temporarily_unavailable", "error_description": "try again shortly"})
+    /// );
+    /// assert_eq!(busy.into_response().headers()["retry-after"], "2");
+    /// ```
+    pub fn temporarily_unavailable(description: impl Into<Cow<'static, str>>, retry_after: Duration) -> Self {
+        Self {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            retry_after: Some(retry_after),
+            ..Self::new(TokenFormErrorKind::TemporarilyUnavailable, Some(description.into()))
+        }
     }
 
     /// The error code.
@@ -474,6 +516,9 @@ impl IntoResponse for TokenFormRejection {
         );
         let mut response = json_response(&self.body_json());
         *response.status_mut() = self.status;
+        if let Some(retry_after) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, crate::rejection::retry_after_value(retry_after));
+        }
         response
     }
 }

@@ -231,8 +231,7 @@ impl AuthRejection {
     /// assert!(rejection.challenges().is_empty());
     /// ```
     pub fn unavailable(retry_after: std::time::Duration) -> Self {
-        let seconds = (retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1);
-        Self::new(AuthErrorKind::Unavailable).with_header(header::RETRY_AFTER, HeaderValue::from(seconds))
+        Self::new(AuthErrorKind::Unavailable).with_header(header::RETRY_AFTER, retry_after_value(retry_after))
     }
 
     /// Replaces the status code.
@@ -349,6 +348,12 @@ impl AuthRejection {
         }
         response
     }
+}
+
+/// A `Retry-After` value (RFC 9110 §10.2.3): `retry_after` in whole
+/// seconds, rounded up, at least 1.
+pub(crate) fn retry_after_value(retry_after: std::time::Duration) -> HeaderValue {
+    HeaderValue::from((retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1))
 }
 
 impl fmt::Debug for AuthRejection {

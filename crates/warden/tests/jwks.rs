@@ -985,3 +985,9 @@ async fn a_router_verifies_tokens_with_keys_from_the_provider_rotation_included(
     assert_eq!(unknown.status(), 401);
     assert!(unknown.headers()["www-authenticate"].to_str().unwrap().starts_with(r#"Bearer error="invalid_token""#));
 }
+
+#[test]
+fn at_most_1024_verifications_wait_for_a_fetch_by_default() {
+    let shown = format!("{:?}", JwksSource::builder("https://idp.example/jwks"));
+    assert!(shown.contains("max_waiters: 1024,"), "{shown}");
+}

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{
     Algorithm, DecodingKey, JwtError, JwtErrorKind, KeyError, KeySource, TokenHeader,
-    pem::{decode_b64url, encode_b64url_into},
+    pem::{decode_b64url, encode_b64url},
     source::unknown_key,
 };
 
@@ -151,9 +151,7 @@ impl Jwk {
         }
         json.push('}');
         let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, json.as_bytes());
-        let mut out = String::new();
-        encode_b64url_into(digest.as_ref(), &mut out);
-        Ok(out)
+        Ok(encode_b64url(digest.as_ref()))
     }
 }
 

@@ -13,7 +13,7 @@ use aws_lc_rs::{
 
 use super::{
     Algorithm, AlgorithmFamily, Jwk, JwtError, JwtErrorKind, KeyError,
-    pem::{Pem, encode_b64url_into, parse_pem, rsa_public_components},
+    pem::{Pem, encode_b64url as b64url, parse_pem, rsa_public_components},
 };
 
 /// The smallest RSA modulus warden accepts, in bits (RFC 7518 §3.3, §3.5).
@@ -672,12 +672,6 @@ impl fmt::Debug for EncodingKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EncodingKey").field("family", &self.family()).finish_non_exhaustive()
     }
-}
-
-fn b64url(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    encode_b64url_into(bytes, &mut out);
-    out
 }
 
 #[cfg(test)]

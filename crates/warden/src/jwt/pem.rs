@@ -110,6 +110,11 @@ pub(crate) fn decode_b64url_into<'o>(input: &[u8], out: &'o mut [MaybeUninit<u8>
     base64_simd::URL_SAFE_NO_PAD.decode(input, base64_simd::Out::from_uninit_slice(out)).ok()
 }
 
+/// `input` as base64url without padding.
+pub(crate) fn encode_b64url(input: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(input)
+}
+
 /// Appends base64url without padding.
 pub(crate) fn encode_b64url_into(input: &[u8], out: &mut String) {
     URL_SAFE_NO_PAD.encode_string(input, out);

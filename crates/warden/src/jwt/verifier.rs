@@ -175,6 +175,8 @@ struct Segments<'b, 't> {
     signature: &'b [u8],
     /// `header.payload`, what the signature covers.
     signing_input: &'t [u8],
+    /// The header segment as written (base64url, before its dot).
+    header_segment: &'t [u8],
 }
 
 /// Where the segments of a token are decoded: on the stack, or for a long
@@ -264,7 +266,13 @@ impl<'b, 't> Segments<'b, 't> {
         let payload =
             decode_next(bytes.get(first + 1..last).ok_or_else(malformed)?, &mut buffer).ok_or_else(malformed)?;
         let signature = decode_next(bytes.get(last + 1..).ok_or_else(malformed)?, &mut buffer).ok_or_else(malformed)?;
-        Ok(Self { header, payload, signature, signing_input: bytes.get(..last).ok_or_else(malformed)? })
+        Ok(Self {
+            header,
+            payload,
+            signature,
+            signing_input: bytes.get(..last).ok_or_else(malformed)?,
+            header_segment: bytes.get(..first).ok_or_else(malformed)?,
+        })
     }
 
     /// The length of the signature segment of `token` (these segments').
@@ -497,8 +505,7 @@ where
             None => {
                 let segments = Segments::decode(token, None, buffer)?;
                 let parsed = parse_header(segments.header)?;
-                let segment = token.as_bytes().get(..token.find('.').unwrap_or(0)).unwrap_or_default();
-                let header = KnownHeader::new(segment, segments.signature_len(token), &parsed);
+                let header = KnownHeader::new(segments.header_segment, segments.signature_len(token), &parsed);
                 (segments, header, true)
             }
         };
