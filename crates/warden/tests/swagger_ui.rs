@@ -48,7 +48,7 @@ async fn page(swagger_ui: &SwaggerUi) -> String {
 }
 
 fn vendored(file: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/swagger-ui").join(file)).unwrap()
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../swagger-ui/assets").join(file)).unwrap()
 }
 
 /// The text of the page's inline script (the one calling `SwaggerUIBundle`).

@@ -1,5 +1,5 @@
-//! Swagger UI, served from files vendored in `assets/swagger-ui/`
-//! (swagger-ui-dist 5.36.0), so that building needs no network.
+//! Swagger UI, served from the files of swagger-ui-dist 5.36.0 that the
+//! `axum-warden-swagger-ui` crate vendors, so that building needs no network.
 
 use std::{borrow::Cow, fmt};
 
@@ -17,11 +17,8 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// The vendored files, unchanged.
-const BUNDLE_JS: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui-bundle.js");
-const CSS: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui.css");
-const OAUTH2_REDIRECT_HTML: &[u8] = include_bytes!("../../assets/swagger-ui/oauth2-redirect.html");
-const OAUTH2_REDIRECT_JS: &[u8] = include_bytes!("../../assets/swagger-ui/oauth2-redirect.js");
+// The vendored files, unchanged.
+use swagger_ui::{BUNDLE_JS, CSS, OAUTH2_REDIRECT_HTML, OAUTH2_REDIRECT_JS};
 
 /// Swagger UI for an OpenAPI document, as FastAPI serves it: the page at the
 /// docs path (`/docs` by default) and the files it loads under it.
