@@ -433,13 +433,18 @@ mod tests {
         assert_eq!(rejection.body_json(), serde_json::json!({"detail": "Not authenticated"}));
     }
 
-    #[test]
-    fn json_detail_and_extra_headers() {
+    #[tokio::test]
+    async fn json_detail_and_extra_headers() {
         let rejection = AuthRejection::new(AuthErrorKind::Forbidden)
             .with_detail_json(serde_json::json!({"code": "c", "message": "m"}))
             .with_header(HeaderName::from_static("x-custom"), HeaderValue::from_static("v"));
+        assert_eq!(rejection.body_json(), serde_json::json!({"detail": {"code": "c", "message": "m"}}));
         let response = rejection.default_response();
         assert_eq!(response.status(), 403);
         assert_eq!(response.headers()["x-custom"], "v");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+        assert!(response.headers().get(header::WWW_AUTHENTICATE).is_none(), "a 403 has no challenge");
+        let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+        assert_eq!(&bytes[..], br#"{"detail":{"code":"c","message":"m"}}"#, "the body sent");
     }
 }

@@ -35,17 +35,22 @@ async fn optional_scheme_is_none_only_when_credentials_are_absent() {
 
 #[tokio::test]
 async fn result_lets_the_handler_decide() {
-    async fn decide(creds: Result<Auth<HttpBearer>, AuthRejection>) -> (StatusCode, String) {
+    async fn decide(creds: Result<Auth<HttpBearer>, AuthRejection>) -> (StatusCode, Json<Value>) {
         match creds {
-            Ok(Auth(c)) => (StatusCode::OK, c.token().to_owned()),
-            Err(rejection) => (StatusCode::IM_A_TEAPOT, format!("{:?} {}", rejection.kind(), rejection.status())),
+            Ok(Auth(c)) => (StatusCode::OK, Json(json!({"token": c.token()}))),
+            Err(rejection) => (
+                StatusCode::IM_A_TEAPOT,
+                Json(json!({"kind": format!("{:?}", rejection.kind()), "status": rejection.status().as_u16()})),
+            ),
         }
     }
     let app = Router::new().route("/", get(decide)).with_state(HttpBearer::new());
     let response = send(&app, "/", &[]).await;
-    assert_eq!(response.status, 418);
+    assert_eq!((response.status, response.body), (418, json!({"kind": "Missing", "status": 401})));
     let response = authorization(&app, "/", b"Bearer \"x\"").await;
-    assert_eq!(response.status, 418);
+    assert_eq!((response.status, response.body), (418, json!({"kind": "InvalidRequest", "status": 400})));
+    let response = authorization(&app, "/", b"Bearer abc").await;
+    assert_eq!((response.status, response.body), (200, json!({"token": "abc"})));
 }
 
 #[tokio::test]

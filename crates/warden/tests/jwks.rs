@@ -923,7 +923,8 @@ async fn a_key_that_leaves_the_set_stops_its_cached_tokens_too() {
     // the source refetch, and the dropped key takes its cached tokens along.
     provider.set(|behaviour| behaviour.jwks = jwk_set(&["ed-2026"]));
     clock.advance(Duration::from_secs(30));
-    let _ = verifier.verify_async(&token_as("ed-2026", "unknown", &json!({"sub": "x", "exp": NOW + 3600}))).await;
+    let unknown = verifier.verify_async(&token_as("ed-2026", "unknown", &json!({"sub": "x", "exp": NOW + 3600}))).await;
+    assert_eq!(unknown.unwrap_err().kind(), JwtErrorKind::UnknownKey, "a kid nobody has, after the refetch");
     assert_eq!(provider.hits(), 2);
     assert_eq!(verifier.verify(&old).unwrap_err().kind(), JwtErrorKind::UnknownKey);
 
@@ -932,7 +933,8 @@ async fn a_key_that_leaves_the_set_stops_its_cached_tokens_too() {
     verifier.verify(&kept).unwrap();
     provider.set(|behaviour| behaviour.jwks = jwk_set(&["ed-2026", "ec-2025"]));
     clock.advance(Duration::from_secs(30));
-    let _ = verifier.verify_async(&token_as("ed-2026", "unknown", &json!({"sub": "x", "exp": NOW + 3600}))).await;
+    let unknown = verifier.verify_async(&token_as("ed-2026", "unknown", &json!({"sub": "x", "exp": NOW + 3600}))).await;
+    assert_eq!(unknown.unwrap_err().kind(), JwtErrorKind::UnknownKey, "a kid nobody has, after the refetch");
     assert_eq!(provider.hits(), 3);
     assert!(verifier.verify(&kept).unwrap().from_cache());
 }

@@ -54,9 +54,11 @@ async fn require_auth_protects_every_route_under_it() {
     let app = Router::new().nest("/p", protected).route("/open", get(|| async { "open" }));
     let missing = send(&app, "/p/a", &[]).await;
     assert_eq!((missing.status, missing.challenges), (401, vec!["APIKey".to_owned()]));
-    assert_eq!(send(&app, "/p/a", &[("x-key", b"k")]).await.status, 200);
+    let through = send(&app, "/p/a", &[("x-key", b"k")]).await;
+    assert_eq!((through.status, through.body), (200, json!("a")));
     assert_eq!(send(&app, "/p/a", &[("x-key", b"k"), ("x-key", b"k")]).await.status, 400);
-    assert_eq!(send(&app, "/open", &[]).await.status, 200);
+    let open = send(&app, "/open", &[]).await;
+    assert_eq!((open.status, open.body), (200, json!("open")));
 }
 
 #[tokio::test]
@@ -68,7 +70,7 @@ async fn handlers_behind_require_auth_read_the_credentials_without_parsing_again
         .route_layer(RequireAuth::new(scheme.clone()))
         .with_state(scheme);
     let answer = authorization(&app, "/", b"Bearer tok").await;
-    assert_eq!(answer.status, 200);
+    assert_eq!((answer.status, answer.body), (200, json!("tok")), "the handler read the layer's credentials");
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
@@ -90,7 +92,7 @@ async fn a_layer_never_lends_its_credentials_to_another_configuration_of_the_sam
     let answer = send(&app, "/maybe", user_key).await;
     assert_eq!((answer.status, answer.body), (200, Value::Null), "absent for its own configuration");
     let both = send(&app, "/admin", &[("x-api-key", b"user-key"), ("x-admin-key", b"admin-key")]).await;
-    assert_eq!(both.status, 200);
+    assert_eq!((both.status, both.body), (200, json!("admin-key")), "the handler's own configuration");
 }
 
 #[tokio::test]
@@ -98,7 +100,8 @@ async fn without_a_layer_the_extractor_parses_once() {
     let scheme = Counting::default();
     let calls = Arc::clone(&scheme.calls);
     let app = Router::new().route("/", get(|Auth(_): Auth<Counting>| async { "ok" })).with_state(scheme);
-    authorization(&app, "/", b"Bearer tok").await;
+    let answer = authorization(&app, "/", b"Bearer tok").await;
+    assert_eq!((answer.status, answer.body), (200, json!("ok")), "the handler ran");
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
