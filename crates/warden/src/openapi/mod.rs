@@ -360,7 +360,7 @@ mod impls;
 mod routes;
 mod security;
 pub use document::{OpenApiError, OperationSecurity, SecurityDocument};
-pub use routes::{MethodRoutes, Routes, delete, get, head, options, patch, post, put, trace};
+pub use routes::{Documented, MethodRoutes, Routes, delete, get, head, options, patch, post, put, trace};
 pub use security::{
     DocContext, DocumentHandlerArgs, DocumentLayer, DocumentPermission, DocumentSecurity, DocumentedAnswer,
     Requirement, SecurityRequirements, Undocumented, UndocumentedBody,

@@ -39,20 +39,223 @@ fn stated<S: Send + Sync + 'static, S2: 'static>(doc: DocFn<S>, state: S) -> Doc
     Arc::new(move |_, cx| doc(&state, cx))
 }
 
+/// The routing core of warden's documenting routers: a router and the
+/// operations it documents, each with what finds its requirements once the
+/// state is known. The four routers are this type over the router they
+/// wrap: [`Routes`] over axum's [`Router`], [`MethodRoutes`] over its
+/// [`MethodRouter`] and, with the `utoipa-axum` feature,
+/// [`SecuredRouter`](super::utoipa_axum::SecuredRouter) and
+/// [`SecuredMethodRouter`](super::utoipa_axum::SecuredMethodRouter) over
+/// utoipa-axum's. What they share ([`protect`](Self::protect),
+/// [`layer`](Self::layer), [`fallback`](Self::fallback),
+/// [`with_state`](Self::with_state), and [`nest`](Self::nest) and
+/// [`merge`](Self::merge) for the two that hold paths) is written once, here.
+pub struct Documented<R, S> {
+    pub(crate) router: R,
+    pub(crate) operations: Operations<S>,
+}
+
+impl<R, S> fmt::Debug for Documented<R, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Documented").field("operations", &self.operations).finish_non_exhaustive()
+    }
+}
+
+/// A router joins undocumented: its routes are served, and the document
+/// does not list them.
+impl<R: core::Routing<S>, S: 'static> From<R> for Documented<R, S> {
+    fn from(router: R) -> Self {
+        Self { router, operations: Operations::new() }
+    }
+}
+
+impl<R: core::Routing<S>, S: Clone + Send + Sync + 'static> Documented<R, S> {
+    /// Protects every route added so far with `layer` (axum's
+    /// `route_layer`), and documents what it requires
+    /// ([`RequireAuth`](crate::RequireAuth),
+    /// [`RequirePermission`](crate::permission::RequirePermission),
+    /// [`DeclareScopes`](crate::scopes::DeclareScopes)).
+    #[must_use]
+    pub fn protect<L: core::RouteLayer + DocumentLayer>(self, layer: L) -> Self {
+        Self { router: self.router.route_layer(layer.clone()), operations: self.operations.protected(layer) }
+    }
+
+    /// Adds a layer that changes nothing the documentation shows (tracing,
+    /// timeouts, compression): axum's `layer`.
+    #[must_use]
+    pub fn layer<L: core::AnyLayer>(self, layer: L) -> Self {
+        Self { router: self.router.layer(layer), operations: self.operations }
+    }
+
+    /// Answers what no route takes with `handler` (axum's `fallback`: for a
+    /// method router, the methods no handler takes, a `405` by default); not
+    /// documented as an operation.
+    #[must_use]
+    pub fn fallback<H: Handler<T, S>, T: 'static>(self, handler: H) -> Self {
+        Self { router: self.router.fallback(handler), operations: self.operations }
+    }
+
+    /// Gives the routes their state, as axum's `with_state` does; the
+    /// documentation reads its schemes from it.
+    pub fn with_state<S2: Clone + Send + Sync + 'static>(self, state: S) -> Documented<R::WithState<S2>, S2> {
+        Documented { router: self.router.with_state(state.clone()), operations: self.operations.stated(state) }
+    }
+}
+
+impl<R: core::PathRouting<S>, S: Clone + Send + Sync + 'static> Documented<R, S> {
+    /// Serves `routes` under `path`, as axum's `Router::nest` does, their
+    /// operations too.
+    #[must_use]
+    pub fn nest(mut self, path: &str, routes: Self) -> Self {
+        self.router = self.router.nest(path, routes.router);
+        self.operations.extend(routes.operations.nested(path));
+        self
+    }
+
+    /// Adds the routes of `other`: documented ones, or a plain router of the
+    /// same kind, whose routes are served undocumented.
+    #[must_use]
+    pub fn merge(mut self, other: impl Into<Self>) -> Self {
+        let other = other.into();
+        self.router = self.router.merge(other.router);
+        self.operations.extend(other.operations);
+        self
+    }
+}
+
+/// What the routing core asks of the router it wraps, and the layers it
+/// takes: public so that bounds can name them, in a private module so that
+/// nobody else implements them.
+pub(crate) mod core {
+    use super::*;
+
+    /// A layer axum's `route_layer` takes (every such layer is one).
+    pub trait RouteLayer: Layer<Route, Service = Self::RouteService> + Clone + Send + Sync + 'static {
+        /// Its service.
+        type RouteService: Service<Request, Response = Self::RouteResponse, Error = Infallible, Future = Self::RouteFuture>
+            + Clone
+            + Send
+            + Sync
+            + 'static;
+        /// The service's response.
+        type RouteResponse: IntoResponse + 'static;
+        /// The service's future.
+        type RouteFuture: Send + 'static;
+    }
+
+    impl<L> RouteLayer for L
+    where
+        L: Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        type RouteService = L::Service;
+        type RouteResponse = <L::Service as Service<Request>>::Response;
+        type RouteFuture = <L::Service as Service<Request>>::Future;
+    }
+
+    /// A layer axum's `layer` takes (every such layer is one).
+    pub trait AnyLayer: Layer<Route, Service = Self::AnyService> + Clone + Send + Sync + 'static {
+        /// Its service.
+        type AnyService: Service<Request, Response = Self::AnyResponse, Error = Self::AnyError, Future = Self::AnyFuture>
+            + Clone
+            + Send
+            + Sync
+            + 'static;
+        /// The service's response.
+        type AnyResponse: IntoResponse + 'static;
+        /// The service's error.
+        type AnyError: Into<Infallible> + 'static;
+        /// The service's future.
+        type AnyFuture: Send + 'static;
+    }
+
+    impl<L> AnyLayer for L
+    where
+        L: Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        type AnyService = L::Service;
+        type AnyResponse = <L::Service as Service<Request>>::Response;
+        type AnyError = <L::Service as Service<Request>>::Error;
+        type AnyFuture = <L::Service as Service<Request>>::Future;
+    }
+
+    /// A router the core wraps: axum's `route_layer`, `layer`, `fallback`
+    /// and `with_state`, by their own names.
+    pub trait Routing<S>: Sized {
+        /// The same router once its state is given.
+        type WithState<S2: Clone + Send + Sync + 'static>;
+        /// `route_layer`.
+        fn route_layer<L: RouteLayer>(self, layer: L) -> Self;
+        /// `layer`.
+        fn layer<L: AnyLayer>(self, layer: L) -> Self;
+        /// `fallback`.
+        fn fallback<H: Handler<T, S>, T: 'static>(self, handler: H) -> Self;
+        /// `with_state`.
+        fn with_state<S2: Clone + Send + Sync + 'static>(self, state: S) -> Self::WithState<S2>;
+    }
+
+    /// A router that holds paths: `nest` and `merge`.
+    pub trait PathRouting<S>: Routing<S> {
+        /// `nest`.
+        fn nest(self, path: &str, other: Self) -> Self;
+        /// `merge`.
+        fn merge(self, other: Self) -> Self;
+    }
+
+    /// Implements [`Routing`] for routers whose own methods have its names
+    /// (axum's two, utoipa-axum's `OpenApiRouter`), and [`PathRouting`] for
+    /// those listed after `paths:`.
+    macro_rules! by_own_methods {
+        ($($router:ident),+ ; paths: $($path_router:ident),+) => {
+            $(
+                impl<S: Clone + Send + Sync + 'static> $crate::openapi::routes::core::Routing<S> for $router<S> {
+                    type WithState<S2: Clone + Send + Sync + 'static> = $router<S2>;
+
+                    fn route_layer<L: $crate::openapi::routes::core::RouteLayer>(self, layer: L) -> Self {
+                        Self::route_layer(self, layer)
+                    }
+
+                    fn layer<L: $crate::openapi::routes::core::AnyLayer>(self, layer: L) -> Self {
+                        Self::layer(self, layer)
+                    }
+
+                    fn fallback<H: axum::handler::Handler<T, S>, T: 'static>(self, handler: H) -> Self {
+                        Self::fallback(self, handler)
+                    }
+
+                    fn with_state<S2: Clone + Send + Sync + 'static>(self, state: S) -> $router<S2> {
+                        Self::with_state(self, state)
+                    }
+                }
+            )+
+            $(
+                impl<S: Clone + Send + Sync + 'static> $crate::openapi::routes::core::PathRouting<S> for $path_router<S> {
+                    fn nest(self, path: &str, other: Self) -> Self {
+                        Self::nest(self, path, other)
+                    }
+
+                    fn merge(self, other: Self) -> Self {
+                        Self::merge(self, other)
+                    }
+                }
+            )+
+        };
+    }
+    pub(crate) use by_own_methods;
+
+    by_own_methods!(Router, MethodRouter; paths: Router);
+}
+
 /// The handlers of one path, by method, with their documentation: axum's
 /// [`MethodRouter`] that remembers what each handler's arguments require.
 /// Start one with [`get`], [`post`], [`put`], [`patch`] or [`delete`].
-pub struct MethodRoutes<S = ()> {
-    router: MethodRouter<S>,
-    docs: Vec<(Method, DocFn<S>)>,
-}
-
-impl<S> fmt::Debug for MethodRoutes<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let methods: Vec<&str> = self.docs.iter().map(|(method, _)| method.as_str()).collect();
-        f.debug_struct("MethodRoutes").field("methods", &methods).finish_non_exhaustive()
-    }
-}
+pub type MethodRoutes<S = ()> = Documented<MethodRouter<S>, S>;
 
 macro_rules! method_fns {
     ($($name:ident, $method:ident;)+) => {
@@ -64,7 +267,9 @@ macro_rules! method_fns {
                 T: DocumentHandlerArgs<S> + 'static,
                 S: Clone + Send + Sync + 'static,
             {
-                MethodRoutes { router: axum::routing::$name(handler), docs: vec![(Method::$method, handler_doc::<T, S>())] }
+                let mut operations = Operations::new();
+                operations.push_handler::<T>(String::new(), Method::$method);
+                Documented { router: axum::routing::$name(handler), operations }
             }
         )+
 
@@ -78,8 +283,8 @@ macro_rules! method_fns {
                     T: DocumentHandlerArgs<S> + 'static,
                 {
                     self.router = self.router.$name(handler);
-                    self.docs.retain(|(method, _)| *method != Method::$method);
-                    self.docs.push((Method::$method, handler_doc::<T, S>()));
+                    self.operations.0.retain(|operation| operation.method != Method::$method);
+                    self.operations.push_handler::<T>(String::new(), Method::$method);
                     self
                 }
             )+
@@ -99,65 +304,12 @@ method_fns! {
 }
 
 impl<S: Clone + Send + Sync + 'static> MethodRoutes<S> {
-    /// Protects these handlers with `layer` (axum's `route_layer`), and
-    /// documents what it requires ([`RequireAuth`](crate::RequireAuth),
-    /// [`RequirePermission`](crate::permission::RequirePermission),
-    /// [`DeclareScopes`](crate::scopes::DeclareScopes)).
-    #[must_use]
-    pub fn protect<L>(self, layer: L) -> Self
-    where
-        L: Layer<Route> + DocumentLayer + Clone + Send + Sync + 'static,
-        L::Service: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
-        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
-        <L::Service as Service<Request>>::Future: Send + 'static,
-    {
-        let shared = Arc::new(layer.clone());
-        Self {
-            router: self.router.route_layer(layer),
-            docs: self.docs.into_iter().map(|(method, doc)| (method, layered(doc, Arc::clone(&shared)))).collect(),
-        }
-    }
-
-    /// Answers the methods no handler takes with `handler` (axum's
-    /// `fallback`, a `405` by default); not documented as an operation.
-    #[must_use]
-    pub fn fallback<H, T>(self, handler: H) -> Self
-    where
-        H: Handler<T, S>,
-        T: 'static,
-    {
-        Self { router: self.router.fallback(handler), docs: self.docs }
-    }
-
     /// Changes the axum method router in a way the documentation does not
     /// show: a handler for a method that is not an operation (a `405` for
     /// `HEAD`, say).
     #[must_use]
     pub fn undocumented(self, change: impl FnOnce(MethodRouter<S>) -> MethodRouter<S>) -> Self {
-        Self { router: change(self.router), docs: self.docs }
-    }
-
-    /// Adds a layer that changes nothing the documentation shows (tracing,
-    /// timeouts, compression): axum's `layer`.
-    #[must_use]
-    pub fn layer<L>(self, layer: L) -> Self
-    where
-        L: Layer<Route> + Clone + Send + Sync + 'static,
-        L::Service: Service<Request> + Clone + Send + Sync + 'static,
-        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
-        <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
-        <L::Service as Service<Request>>::Future: Send + 'static,
-    {
-        Self { router: self.router.layer(layer), docs: self.docs }
-    }
-
-    /// Gives these handlers their state, as axum's `with_state` does; the
-    /// documentation reads its schemes from it.
-    pub fn with_state<S2: 'static>(self, state: S) -> MethodRoutes<S2> {
-        MethodRoutes {
-            router: self.router.with_state(state.clone()),
-            docs: self.docs.into_iter().map(|(method, doc)| (method, stated(doc, state.clone()))).collect(),
-        }
+        Self { router: change(self.router), operations: self.operations }
     }
 
     /// The axum method router, without documentation.
@@ -166,7 +318,7 @@ impl<S: Clone + Send + Sync + 'static> MethodRoutes<S> {
     }
 }
 
-struct Operation<S> {
+pub(crate) struct Operation<S> {
     path: String,
     method: Method,
     doc: DocFn<S>,
@@ -174,7 +326,7 @@ struct Operation<S> {
 
 /// The documented operations of a router, with what finds each one's
 /// requirements once the state is known.
-pub(crate) struct Operations<S>(Vec<Operation<S>>);
+pub(crate) struct Operations<S>(pub(crate) Vec<Operation<S>>);
 
 impl<S> fmt::Debug for Operations<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -191,15 +343,8 @@ impl<S: 'static> Operations<S> {
 
     /// Documents `method path` with the requirements of the handler
     /// argument list `T`.
-    #[cfg(feature = "utoipa-axum")]
     pub(crate) fn push_handler<T: DocumentHandlerArgs<S> + 'static>(&mut self, path: String, method: Method) {
         self.0.push(Operation { path, method, doc: handler_doc::<T, S>() });
-    }
-
-    fn push_docs(&mut self, path: &str, docs: Vec<(Method, DocFn<S>)>) {
-        for (method, doc) in docs {
-            self.0.push(Operation { path: path.to_owned(), method, doc });
-        }
     }
 
     pub(crate) fn extend(&mut self, other: Self) {
@@ -303,28 +448,11 @@ fn nested_path(prefix: &str, path: &str) -> String {
 /// # let _: axum::Router = router;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub struct Routes<S = ()> {
-    router: Router<S>,
-    operations: Operations<S>,
-}
-
-impl<S> fmt::Debug for Routes<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Routes").field("operations", &self.operations).finish_non_exhaustive()
-    }
-}
+pub type Routes<S = ()> = Documented<Router<S>, S>;
 
 impl<S: Clone + Send + Sync + 'static> Default for Routes<S> {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// An axum router joins undocumented: its routes are served, and the
-/// document does not list them.
-impl<S: 'static> From<Router<S>> for Routes<S> {
-    fn from(router: Router<S>) -> Self {
-        Self { router, operations: Operations::new() }
     }
 }
 
@@ -339,59 +467,8 @@ impl<S: Clone + Send + Sync + 'static> Routes<S> {
     #[must_use]
     pub fn route(mut self, path: &str, routes: MethodRoutes<S>) -> Self {
         self.router = self.router.route(path, routes.router);
-        self.operations.push_docs(path, routes.docs);
-        self
-    }
-
-    /// Serves `routes` under `path`, as axum's `Router::nest` does.
-    #[must_use]
-    pub fn nest(mut self, path: &str, routes: Self) -> Self {
-        self.router = self.router.nest(path, routes.router);
         self.operations.extend(routes.operations.nested(path));
         self
-    }
-
-    /// Adds the routes of `other`: documented ones from [`Routes`], or a
-    /// plain axum [`Router`], whose routes are served undocumented.
-    #[must_use]
-    pub fn merge(mut self, other: impl Into<Self>) -> Self {
-        let other = other.into();
-        self.router = self.router.merge(other.router);
-        self.operations.extend(other.operations);
-        self
-    }
-
-    /// Protects every route added so far with `layer` (axum's
-    /// `route_layer`), and documents what it requires.
-    #[must_use]
-    pub fn protect<L>(self, layer: L) -> Self
-    where
-        L: Layer<Route> + DocumentLayer + Clone + Send + Sync + 'static,
-        L::Service: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
-        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
-        <L::Service as Service<Request>>::Future: Send + 'static,
-    {
-        Self { router: self.router.route_layer(layer.clone()), operations: self.operations.protected(layer) }
-    }
-
-    /// Adds a layer that changes nothing the documentation shows: axum's
-    /// `Router::layer`.
-    #[must_use]
-    pub fn layer<L>(self, layer: L) -> Self
-    where
-        L: Layer<Route> + Clone + Send + Sync + 'static,
-        L::Service: Service<Request> + Clone + Send + Sync + 'static,
-        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
-        <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
-        <L::Service as Service<Request>>::Future: Send + 'static,
-    {
-        Self { router: self.router.layer(layer), operations: self.operations }
-    }
-
-    /// Gives the routes their state, as axum's `Router::with_state` does;
-    /// the documentation reads its schemes from it.
-    pub fn with_state<S2: 'static>(self, state: S) -> Routes<S2> {
-        Routes { router: self.router.with_state(state.clone()), operations: self.operations.stated(state) }
     }
 
     /// The axum router, without documentation.

@@ -37,41 +37,27 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::{convert::Infallible, fmt};
-
-use axum::{
-    Router,
-    extract::Request,
-    handler::Handler,
-    http::Method,
-    response::IntoResponse,
-    routing::{MethodRouter, Route},
-};
-use tower_layer::Layer;
-use tower_service::Service;
+use axum::{Router, handler::Handler, http::Method, routing::MethodRouter};
 use utoipa::openapi::{HttpMethod, OpenApi};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
-use super::{DocumentHandlerArgs, DocumentLayer, OpenApiError, routes::Operations};
+use super::{
+    DocumentHandlerArgs, OpenApiError,
+    routes::{
+        self, Documented, Operations,
+        core::{AnyLayer, RouteLayer, Routing},
+    },
+};
 
 /// What [`warden::routes!`](crate::routes) makes: utoipa-axum's
 /// [`UtoipaMethodRouter`] and the security documentation of its handlers.
-pub struct SecuredMethodRouter<S = ()> {
-    routes: UtoipaMethodRouter<S>,
-    operations: Operations<S>,
-}
-
-impl<S> fmt::Debug for SecuredMethodRouter<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SecuredMethodRouter").field("operations", &self.operations).finish_non_exhaustive()
-    }
-}
+pub type SecuredMethodRouter<S = ()> = Documented<UtoipaMethodRouter<S>, S>;
 
 impl<S: Clone + Send + Sync + 'static> SecuredMethodRouter<S> {
     /// `routes`, with no operation documented yet. Use
     /// [`warden::routes!`](crate::routes), which documents every handler.
     pub fn new(routes: UtoipaMethodRouter<S>) -> Self {
-        Self { routes, operations: Operations::new() }
+        Self { router: routes, operations: Operations::new() }
     }
 
     /// Documents `handler`, served at `path` for `methods` (what its
@@ -89,39 +75,38 @@ impl<S: Clone + Send + Sync + 'static> SecuredMethodRouter<S> {
         self
     }
 
-    /// Protects these handlers with `layer` (axum's `route_layer`), and
-    /// documents what it requires.
-    #[must_use]
-    pub fn protect<L>(self, layer: L) -> Self
-    where
-        L: Layer<Route> + DocumentLayer + Clone + Send + Sync + 'static,
-        L::Service: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
-        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
-        <L::Service as Service<Request>>::Future: Send + 'static,
-    {
-        let (schemas, paths, router) = self.routes;
-        Self {
-            routes: (schemas, paths, router.route_layer(layer.clone())),
-            operations: self.operations.protected(layer),
-        }
-    }
-
     /// Changes the axum method router in a way the documentation does not
     /// show (utoipa-axum's `UtoipaMethodRouterExt::map`).
     #[must_use]
     pub fn map(self, change: impl FnOnce(MethodRouter<S>) -> MethodRouter<S>) -> Self {
-        let (schemas, paths, router) = self.routes;
-        Self { routes: (schemas, paths, change(router)), operations: self.operations }
+        let (schemas, paths, router) = self.router;
+        Self { router: (schemas, paths, change(router)), operations: self.operations }
+    }
+}
+
+/// utoipa-axum's method router is axum's with the paths and schemas of its
+/// handlers: the core's calls go to the axum part.
+impl<S: Clone + Send + Sync + 'static> Routing<S> for UtoipaMethodRouter<S> {
+    type WithState<S2: Clone + Send + Sync + 'static> = UtoipaMethodRouter<S2>;
+
+    fn route_layer<L: RouteLayer>(self, layer: L) -> Self {
+        let (schemas, paths, router) = self;
+        (schemas, paths, router.route_layer(layer))
     }
 
-    /// Gives these handlers their state; the documentation reads its
-    /// schemes from it.
-    pub fn with_state<S2: Clone + Send + Sync + 'static>(self, state: S) -> SecuredMethodRouter<S2> {
-        let (schemas, paths, router) = self.routes;
-        SecuredMethodRouter {
-            routes: (schemas, paths, router.with_state(state.clone())),
-            operations: self.operations.stated(state),
-        }
+    fn layer<L: AnyLayer>(self, layer: L) -> Self {
+        let (schemas, paths, router) = self;
+        (schemas, paths, router.layer(layer))
+    }
+
+    fn fallback<H: Handler<T, S>, T: 'static>(self, handler: H) -> Self {
+        let (schemas, paths, router) = self;
+        (schemas, paths, router.fallback(handler))
+    }
+
+    fn with_state<S2: Clone + Send + Sync + 'static>(self, state: S) -> UtoipaMethodRouter<S2> {
+        let (schemas, paths, router) = self;
+        (schemas, paths, router.with_state(state))
     }
 }
 
@@ -140,28 +125,11 @@ fn to_method(method: &HttpMethod) -> Method {
 
 /// utoipa-axum's [`OpenApiRouter`] that also documents each operation's
 /// security: see the [module documentation](self).
-pub struct SecuredRouter<S = ()> {
-    router: OpenApiRouter<S>,
-    operations: Operations<S>,
-}
-
-impl<S> fmt::Debug for SecuredRouter<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SecuredRouter").field("operations", &self.operations).finish_non_exhaustive()
-    }
-}
+pub type SecuredRouter<S = ()> = Documented<OpenApiRouter<S>, S>;
 
 impl<S: Clone + Send + Sync + 'static> Default for SecuredRouter<S> {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// A utoipa-axum router joins with the operations it documents and no
-/// security.
-impl<S: 'static> From<OpenApiRouter<S>> for SecuredRouter<S> {
-    fn from(router: OpenApiRouter<S>) -> Self {
-        Self { router, operations: Operations::new() }
     }
 }
 
@@ -181,7 +149,7 @@ impl<S: Clone + Send + Sync + 'static> SecuredRouter<S> {
     /// operations and security.
     #[must_use]
     pub fn routes(mut self, routes: SecuredMethodRouter<S>) -> Self {
-        self.router = self.router.routes(routes.routes);
+        self.router = self.router.routes(routes.router);
         self.operations.extend(routes.operations);
         self
     }
@@ -191,67 +159,9 @@ impl<S: Clone + Send + Sync + 'static> SecuredRouter<S> {
     pub fn route(self, path: &str, method_router: MethodRouter<S>) -> Self {
         Self { router: self.router.route(path, method_router), operations: self.operations }
     }
-
-    /// Serves `router` under `path`, its operations and security too.
-    #[must_use]
-    pub fn nest(mut self, path: &str, router: Self) -> Self {
-        self.router = self.router.nest(path, router.router);
-        self.operations.extend(router.operations.nested(path));
-        self
-    }
-
-    /// Adds the routes of `other`: a [`SecuredRouter`], or a utoipa-axum
-    /// router whose operations get no security.
-    #[must_use]
-    pub fn merge(mut self, other: impl Into<Self>) -> Self {
-        let other = other.into();
-        self.router = self.router.merge(other.router);
-        self.operations.extend(other.operations);
-        self
-    }
-
-    /// Protects every route added so far with `layer` (axum's
-    /// `route_layer`), and documents what it requires.
-    #[must_use]
-    pub fn protect<L>(self, layer: L) -> Self
-    where
-        L: Layer<Route> + DocumentLayer + Clone + Send + Sync + 'static,
-        L::Service: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
-        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
-        <L::Service as Service<Request>>::Future: Send + 'static,
-    {
-        Self { router: self.router.route_layer(layer.clone()), operations: self.operations.protected(layer) }
-    }
-
-    /// Adds a layer that changes nothing the documentation shows.
-    #[must_use]
-    pub fn layer<L>(self, layer: L) -> Self
-    where
-        L: Layer<Route> + Clone + Send + Sync + 'static,
-        L::Service: Service<Request> + Clone + Send + Sync + 'static,
-        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
-        <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
-        <L::Service as Service<Request>>::Future: Send + 'static,
-    {
-        Self { router: self.router.layer(layer), operations: self.operations }
-    }
-
-    /// Answers requests no route takes with `handler`.
-    #[must_use]
-    pub fn fallback<H, T>(self, handler: H) -> Self
-    where
-        H: Handler<T, S>,
-        T: 'static,
-    {
-        Self { router: self.router.fallback(handler), operations: self.operations }
-    }
-
-    /// Gives the routes their state; the documentation reads its schemes
-    /// from it.
-    pub fn with_state<S2: Clone + Send + Sync + 'static>(self, state: S) -> SecuredRouter<S2> {
-        SecuredRouter { router: self.router.with_state(state.clone()), operations: self.operations.stated(state) }
-    }
 }
+
+routes::core::by_own_methods!(OpenApiRouter; paths: OpenApiRouter);
 
 impl SecuredRouter<()> {
     /// The router to serve and utoipa's document, with every operation's
