@@ -1,5 +1,6 @@
 //! The parity server's `/openapi.json` against the FastAPI reference app's
-//! document (`shared/conformance/openapi-fastapi.json`): the security
+//! document (`tests/conformance/openapi-fastapi.json`, vendored from
+//! `shared/conformance/`): the security
 //! schemes and every operation's `security` are FastAPI's, except where
 //! POLICY D14 says otherwise.
 //!
@@ -10,7 +11,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::{collections::BTreeSet, path::PathBuf};
+use std::collections::BTreeSet;
 
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
@@ -45,10 +46,7 @@ const ALL_REQUIRED: &[&str] = &["/basic-and-apikey"];
 const NOT_MOUNTED: &[(&str, &str, &str)] = &[("/basic-realm-latin1", "BasicLatin1Realm", "D2")];
 
 fn reference() -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/openapi-fastapi.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("{}: {error}; the conformance contract lives beside the clone", path.display()));
-    serde_json::from_str(&text).expect("openapi-fastapi.json is JSON")
+    serde_json::from_str(include_str!("conformance/openapi-fastapi.json")).expect("openapi-fastapi.json is JSON")
 }
 
 async fn served() -> Value {

@@ -2,7 +2,8 @@
 //! for the same configuration: each configuration of the parity server
 //! (shared/conformance/ROUTES.md) is built here and compared with the
 //! `components.securitySchemes` entry of the FastAPI reference app
-//! (shared/conformance/openapi-fastapi.json).
+//! (`crates/parity-server/tests/conformance/openapi-fastapi.json`, vendored
+//! from shared/conformance/).
 
 #![cfg(feature = "openapi")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
@@ -20,9 +21,8 @@ use warden::{
 
 /// FastAPI's `components.securitySchemes`.
 fn fastapi_schemes() -> BTreeMap<String, Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/openapi-fastapi.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|err| panic!("{} (the clone must sit beside shared/): {err}", path.display()));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../parity-server/tests/conformance/openapi-fastapi.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     let document: Value = serde_json::from_str(&text).unwrap();
     serde_json::from_value(document["components"]["securitySchemes"].clone()).unwrap()
 }
