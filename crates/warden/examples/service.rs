@@ -683,7 +683,7 @@ struct Service {
 #[derive(Debug, Clone)]
 struct Signer {
     key: EncodingKey,
-    header: Arc<Header>,
+    header: Arc<Header<'static>>,
 }
 
 /// The `--signing-key`: what signs, what verifies, what is published.
@@ -714,12 +714,12 @@ impl KeyPair {
 
     /// The algorithm it signs with.
     fn algorithm(&self) -> Algorithm {
-        self.signer.header.alg
+        self.signer.header.alg()
     }
 
     /// Its `kid`.
     fn kid(&self) -> &str {
-        self.signer.header.kid.as_deref().unwrap_or_default()
+        self.signer.header.kid().unwrap_or_default()
     }
 }
 
@@ -800,7 +800,7 @@ fn open(path: &Path, given: Given) -> Result<Opened, AnyError> {
         // Only the key's algorithm verifies: an HS256 token is refused, even
         // one signed with the stored secret.
         Some(KeyPair { signer, keys, jwks }) => {
-            let verifier = JwtVerifier::builder(keys, [signer.header.alg]).build()?;
+            let verifier = JwtVerifier::builder(keys, [signer.header.alg()]).build()?;
             (TokenCheck::KeyPair(JwtBearer::new(scheme, verifier)), signer, Some(jwks))
         }
         None => {

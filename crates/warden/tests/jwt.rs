@@ -24,7 +24,7 @@ use warden::{
     AuthRejection,
     jwt::{
         Algorithm, DecodingKey, EncodingKey, FixedClock, Header, JwkSet, JwtConfigError, JwtError, JwtErrorKind,
-        JwtVerifier, KeySet, KeySource, ScopedClaims, TokenHeader, TokenIssuer, encode,
+        JwtVerifier, KeySet, KeySource, ScopedClaims, TokenIssuer, encode,
     },
 };
 
@@ -251,7 +251,7 @@ fn issuer_mints_fastapi_tutorial_tokens() {
     let payload = token.split('.').nth(1).unwrap();
     let payload: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
     assert_eq!(payload, json!({"sub": "johndoe", "scopes": ["me", "items"], "exp": now() + 1800}));
-    assert_eq!(warden::jwt::decode_header(&token).unwrap(), Header::new(Algorithm::Hs256));
+    assert_eq!(warden::jwt::dangerous::decode_header(&token).unwrap(), Header::new(Algorithm::Hs256));
 
     let verifier = JwtVerifier::<ScopedClaims>::builder(DecodingKey::from_secret(secret).unwrap(), [Algorithm::Hs256])
         .clock(Arc::clone(&clock))
@@ -876,12 +876,12 @@ struct Fetching {
 impl KeySource for Fetching {
     type Key<'a> = Arc<DecodingKey>;
 
-    fn resolve(&self, header: &TokenHeader<'_>) -> Result<Arc<DecodingKey>, JwtError> {
+    fn resolve(&self, header: &Header<'_>) -> Result<Arc<DecodingKey>, JwtError> {
         let snapshot = Arc::clone(&self.current.lock().unwrap());
         snapshot.find(header).cloned()
     }
 
-    async fn resolve_async(&self, header: &TokenHeader<'_>) -> Result<Arc<DecodingKey>, JwtError> {
+    async fn resolve_async(&self, header: &Header<'_>) -> Result<Arc<DecodingKey>, JwtError> {
         match self.resolve(header) {
             Err(error) if error.kind() == JwtErrorKind::UnknownKey => {
                 tokio::task::yield_now().await;
@@ -1181,7 +1181,7 @@ struct HookedKeys {
 impl KeySource for HookedKeys {
     type Key<'a> = &'a DecodingKey;
 
-    fn resolve(&self, _header: &TokenHeader<'_>) -> Result<&DecodingKey, JwtError> {
+    fn resolve(&self, _header: &Header<'_>) -> Result<&DecodingKey, JwtError> {
         if let Some(hook) = self.hook.get() {
             hook();
         }

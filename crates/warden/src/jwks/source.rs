@@ -18,9 +18,7 @@ use super::{
     cache_control::{self, TtlBounds},
     http::{FetchUrl, HttpClient, check_url},
 };
-use crate::jwt::{
-    Clock, DecodingKey, Jwk, JwkSet, JwtError, JwtErrorKind, KeySet, KeySource, SystemClock, TokenHeader,
-};
+use crate::jwt::{Clock, DecodingKey, Header, Jwk, JwkSet, JwtError, JwtErrorKind, KeySet, KeySource, SystemClock};
 
 /// The `Accept` header of a key set fetch: RFC 7517 §8.5's media type, then
 /// plain JSON (which most providers send).
@@ -338,7 +336,7 @@ async fn detached<T: Send + 'static>(work: impl Future<Output = T> + Send + 'sta
     tokio::runtime::Handle::try_current().ok()?.spawn(work).await.ok()
 }
 
-fn lookup(snapshot: &Snapshot, header: &TokenHeader<'_>) -> Result<Arc<DecodingKey>, JwtError> {
+fn lookup(snapshot: &Snapshot, header: &Header<'_>) -> Result<Arc<DecodingKey>, JwtError> {
     match &snapshot.keys {
         Some(keys) => keys.find(header).cloned(),
         None => Err(unavailable(snapshot)),
@@ -365,7 +363,7 @@ impl KeySource for JwksSource {
     /// From the current snapshot, never waiting. Stale keys are used and a
     /// background refetch is started; an unknown `kid` is refused at once
     /// (only [`resolve_async`](KeySource::resolve_async) refetches for it).
-    fn resolve(&self, header: &TokenHeader<'_>) -> Result<Arc<DecodingKey>, JwtError> {
+    fn resolve(&self, header: &Header<'_>) -> Result<Arc<DecodingKey>, JwtError> {
         let snapshot = self.inner.current.load();
         self.refresh_in_background_if_stale(&snapshot);
         lookup(&snapshot, header)
@@ -376,7 +374,7 @@ impl KeySource for JwksSource {
     /// shared with concurrent callers) and looks once more; with
     /// [`max_waiters`](JwksSourceBuilder::max_waiters) already waiting, it
     /// is refused at once with [`Overloaded`](JwtErrorKind::Overloaded).
-    async fn resolve_async(&self, header: &TokenHeader<'_>) -> Result<Arc<DecodingKey>, JwtError> {
+    async fn resolve_async(&self, header: &Header<'_>) -> Result<Arc<DecodingKey>, JwtError> {
         let inner = &self.inner;
         let seen = inner.attempts.load(Ordering::Acquire);
         let first = {

@@ -8,7 +8,7 @@ use std::{
     },
 };
 
-use super::memo::KnownHeader;
+use super::parse::memo::KnownHeader;
 
 /// Tokens longer than this are verified every time, never kept.
 pub(crate) const MAX_CACHED_TOKEN: usize = 16 * 1024;

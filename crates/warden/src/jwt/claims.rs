@@ -3,7 +3,7 @@
 
 use super::{
     AlgorithmSet, JwtError, JwtErrorKind,
-    json::{self, Invalid, RawStr, Reader, Rounding, Value},
+    parse::json::{self, Invalid, RawStr, Reader, Rounding, Value},
 };
 
 /// The registered claims of a token, borrowed from its decoded claims.

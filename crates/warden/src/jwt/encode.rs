@@ -6,56 +6,8 @@ use std::{fmt, sync::Arc, time::Duration};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Algorithm, Clock, EncodingKey, JwtConfigError, JwtError, JwtErrorKind, SystemClock,
-    pem::{decode_b64url, encode_b64url_into},
-    verifier::parse_header,
+    Algorithm, Clock, EncodingKey, Header, JwtConfigError, JwtError, JwtErrorKind, SystemClock, pem::encode_b64url_into,
 };
-
-/// The JOSE header of a token to sign (RFC 7515 §4.1).
-///
-/// ```
-/// use warden::jwt::{Algorithm, Header};
-///
-/// let header = Header::new(Algorithm::Rs256).with_kid("2025-01");
-/// assert_eq!(serde_json::to_string(&header)?, r#"{"alg":"RS256","kid":"2025-01","typ":"JWT"}"#);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Header {
-    /// `alg`: the signature algorithm.
-    pub alg: Algorithm,
-    /// `kid`: the ID of the signing key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    /// `typ`: `"JWT"` unless changed (`"at+jwt"` for RFC 9068 access tokens).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub typ: Option<String>,
-    /// `cty`: the content type, for nested tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cty: Option<String>,
-}
-
-impl Header {
-    /// `{"alg": alg, "typ": "JWT"}`, PyJWT's header.
-    pub fn new(alg: Algorithm) -> Self {
-        Self { alg, kid: None, typ: Some("JWT".to_owned()), cty: None }
-    }
-
-    /// The same header with `kid`.
-    #[must_use]
-    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
-        self.kid = Some(kid.into());
-        self
-    }
-
-    /// The same header with `typ` (or none).
-    #[must_use]
-    pub fn with_typ(mut self, typ: Option<String>) -> Self {
-        self.typ = typ;
-        self
-    }
-}
 
 /// Signs `claims` with `key` under `header`: the compact JWS
 /// `header.payload.signature`.
@@ -74,7 +26,7 @@ impl Header {
 /// [`KeyMismatch`](JwtErrorKind::KeyMismatch) when `key` cannot sign with
 /// `header.alg`; [`Encoding`](JwtErrorKind::Encoding) when the claims do
 /// not serialize to a JSON object or the backend fails.
-pub fn encode<T: Serialize + ?Sized>(header: &Header, claims: &T, key: &EncodingKey) -> Result<String, JwtError> {
+pub fn encode<T: Serialize + ?Sized>(header: &Header<'_>, claims: &T, key: &EncodingKey) -> Result<String, JwtError> {
     let encoding = |error: serde_json::Error| JwtError::new(JwtErrorKind::Encoding).with_source(error);
     if !key.fits(header.alg) {
         return Err(JwtError::new(JwtErrorKind::KeyMismatch));
@@ -92,29 +44,6 @@ pub fn encode<T: Serialize + ?Sized>(header: &Header, claims: &T, key: &Encoding
     token.push('.');
     encode_b64url_into(&signature, &mut token);
     Ok(token)
-}
-
-/// The header of `token`, decoded but NOT verified: for logs and for
-/// choosing among issuers, never for trusting anything in it.
-///
-/// # Errors
-///
-/// [`Malformed`](JwtErrorKind::Malformed) and the other header errors of a
-/// verification (`alg` unknown or `none`, `crit`).
-pub fn decode_header(token: &str) -> Result<Header, JwtError> {
-    let malformed = || JwtError::new(JwtErrorKind::Malformed);
-    let segment = token.split('.').next().ok_or_else(malformed)?;
-    if token.split('.').count() != 3 {
-        return Err(malformed());
-    }
-    let bytes = decode_b64url(segment.as_bytes()).ok_or_else(malformed)?;
-    let header = parse_header(&bytes)?;
-    Ok(Header {
-        alg: header.alg(),
-        kid: header.kid().map(str::to_owned),
-        typ: header.typ().map(str::to_owned),
-        cty: header.cty().map(str::to_owned),
-    })
 }
 
 /// The claims of FastAPI's OAuth2 scopes tutorial:
@@ -210,7 +139,7 @@ struct ScopedClaimsRef<'a> {
 #[derive(Clone)]
 pub struct TokenIssuer {
     key: EncodingKey,
-    header: Header,
+    header: Header<'static>,
     ttl: Duration,
     clock: Arc<dyn Clock>,
 }
@@ -261,7 +190,7 @@ impl TokenIssuer {
     /// Names the signing key in every token's header.
     #[must_use]
     pub fn kid(mut self, kid: impl Into<String>) -> Self {
-        self.header.kid = Some(kid.into());
+        self.header.kid = Some(kid.into().into());
         self
     }
 

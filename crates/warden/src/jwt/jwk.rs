@@ -6,7 +6,7 @@ use std::{fmt, sync::Arc};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{
-    Algorithm, DecodingKey, JwtError, JwtErrorKind, KeyError, KeySource, TokenHeader,
+    Algorithm, DecodingKey, Header, JwtError, JwtErrorKind, KeyError, KeySource,
     pem::{decode_b64url, encode_b64url},
     source::unknown_key,
 };
@@ -208,16 +208,16 @@ struct Entry {
 /// handful of keys a JWK set has.
 ///
 /// ```
-/// use warden::jwt::{Algorithm, DecodingKey, KeySet, JwtErrorKind, TokenHeader};
+/// use warden::jwt::{Algorithm, DecodingKey, KeySet, JwtErrorKind, Header};
 ///
 /// let keys = KeySet::new()
 ///     .with_key("2024", DecodingKey::from_secret(b"old secret, 32 bytes or more....")?)
 ///     .with_key("2025", DecodingKey::from_secret(b"new secret, 32 bytes or more....")?);
-/// assert!(keys.find(&TokenHeader::new(Algorithm::Hs256, Some("2025"))).is_ok());
-/// let unknown = keys.find(&TokenHeader::new(Algorithm::Hs256, Some("1999"))).unwrap_err();
+/// assert!(keys.find(&Header::new(Algorithm::Hs256).with_kid("2025")).is_ok());
+/// let unknown = keys.find(&Header::new(Algorithm::Hs256).with_kid("1999")).unwrap_err();
 /// assert_eq!(unknown.kind(), JwtErrorKind::UnknownKey);
 /// // Two keys fit HS256, so a token without kid names none of them.
-/// assert!(keys.find(&TokenHeader::new(Algorithm::Hs256, None)).is_err());
+/// assert!(keys.find(&Header::new(Algorithm::Hs256)).is_err());
 /// # Ok::<(), warden::jwt::KeyError>(())
 /// ```
 #[derive(Default, Clone)]
@@ -292,7 +292,7 @@ impl KeySet {
     ///
     /// [`UnknownKey`](JwtErrorKind::UnknownKey) or
     /// [`KeyMismatch`](JwtErrorKind::KeyMismatch), as described above.
-    pub fn find(&self, header: &TokenHeader<'_>) -> Result<&Arc<DecodingKey>, JwtError> {
+    pub fn find(&self, header: &Header<'_>) -> Result<&Arc<DecodingKey>, JwtError> {
         let alg = header.alg();
         match header.kid() {
             Some(kid) => {
@@ -328,7 +328,7 @@ impl KeySource for KeySet {
     type Key<'a> = &'a DecodingKey;
 
     #[inline]
-    fn resolve(&self, header: &TokenHeader<'_>) -> Result<&DecodingKey, JwtError> {
+    fn resolve(&self, header: &Header<'_>) -> Result<&DecodingKey, JwtError> {
         self.find(header).map(|key| &**key)
     }
 
@@ -497,11 +497,11 @@ mod tests {
         let ed = DecodingKey::from_ed25519_raw(&decode_b64url(ED_X.as_bytes()).unwrap()).unwrap();
         let hmac = DecodingKey::from_secret(b"s").unwrap();
         let keys = KeySet::new().with_key("ed", ed).with_key("h", hmac);
-        assert!(keys.find(&TokenHeader::new(Algorithm::EdDsa, None)).is_ok());
-        assert!(keys.find(&TokenHeader::new(Algorithm::Hs256, None)).is_ok());
-        assert_eq!(keys.find(&TokenHeader::new(Algorithm::Rs256, None)).unwrap_err().kind(), JwtErrorKind::UnknownKey);
+        assert!(keys.find(&Header::new(Algorithm::EdDsa)).is_ok());
+        assert!(keys.find(&Header::new(Algorithm::Hs256)).is_ok());
+        assert_eq!(keys.find(&Header::new(Algorithm::Rs256)).unwrap_err().kind(), JwtErrorKind::UnknownKey);
         assert_eq!(
-            keys.find(&TokenHeader::new(Algorithm::Hs256, Some("ed"))).unwrap_err().kind(),
+            keys.find(&Header::new(Algorithm::Hs256).with_kid("ed")).unwrap_err().kind(),
             JwtErrorKind::KeyMismatch
         );
         assert!(keys.supports(Algorithm::EdDsa));

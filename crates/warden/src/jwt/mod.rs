@@ -73,13 +73,13 @@ mod algorithm;
 mod cache;
 mod claims;
 mod clock;
-mod de;
+pub mod dangerous;
 mod encode;
 mod error;
-mod json;
+mod header;
 mod jwk;
 mod key;
-mod memo;
+mod parse;
 mod pem;
 mod source;
 mod verifier;
@@ -87,12 +87,13 @@ mod verifier;
 pub(crate) use algorithm::AlgorithmSet;
 pub use algorithm::{Algorithm, AlgorithmFamily, UnknownAlgorithm};
 pub use clock::{Clock, FixedClock, SystemClock};
-#[cfg(fuzzing)]
-#[doc(hidden)]
-pub use de::fuzz_claims;
-pub use encode::{Header, ScopedClaims, TokenIssuer, decode_header, encode};
+pub use encode::{ScopedClaims, TokenIssuer, encode};
 pub use error::{JwtConfigError, JwtError, JwtErrorKind, KeyError};
+pub use header::Header;
 pub use jwk::{Jwk, JwkSet, KeySet};
 pub use key::{DecodingKey, EncodingKey};
-pub use source::{KeySource, TokenHeader};
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use parse::one_pass::fuzz_claims;
+pub use source::KeySource;
 pub use verifier::{JwtVerifier, JwtVerifierBuilder, Verified};

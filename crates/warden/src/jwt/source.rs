@@ -1,50 +1,8 @@
 //! How a verifier finds the key for a token: [`KeySource`].
 
-use std::{borrow::Cow, future::Future, ops::Deref, sync::Arc};
+use std::{future::Future, ops::Deref, sync::Arc};
 
-use super::{Algorithm, DecodingKey, JwtError, JwtErrorKind};
-
-/// The JOSE header of a token being verified (RFC 7515 §4.1), borrowed from
-/// the decoded header for the duration of one verification.
-///
-/// Only the parameters warden uses are kept; a header with `crit` never
-/// gets this far.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenHeader<'a> {
-    pub(crate) alg: Algorithm,
-    pub(crate) kid: Option<Cow<'a, str>>,
-    pub(crate) typ: Option<Cow<'a, str>>,
-    pub(crate) cty: Option<Cow<'a, str>>,
-}
-
-impl<'a> TokenHeader<'a> {
-    /// A header with `alg` and `kid` only: for tests of a key source.
-    pub fn new(alg: Algorithm, kid: Option<&'a str>) -> Self {
-        Self { alg, kid: kid.map(Cow::Borrowed), typ: None, cty: None }
-    }
-
-    /// `alg`: the algorithm, already checked against the verifier's
-    /// allow-list.
-    pub fn alg(&self) -> Algorithm {
-        self.alg
-    }
-
-    /// `kid`: the key ID, if the token names one.
-    pub fn kid(&self) -> Option<&str> {
-        self.kid.as_deref()
-    }
-
-    /// `typ`: the media type of the token (`"JWT"`, `"at+jwt"`), if any.
-    pub fn typ(&self) -> Option<&str> {
-        self.typ.as_deref()
-    }
-
-    /// `cty`: the content type, if any (`"JWT"` for a nested token, which
-    /// warden does not unwrap).
-    pub fn cty(&self) -> Option<&str> {
-        self.cty.as_deref()
-    }
-}
+use super::{Algorithm, DecodingKey, Header, JwtError, JwtErrorKind};
 
 /// Where a verifier finds the key for a token: a single [`DecodingKey`], a
 /// [`KeySet`](super::KeySet), an `Arc` of either, or a source that fetches
@@ -70,14 +28,14 @@ impl<'a> TokenHeader<'a> {
 ///
 /// ```
 /// use std::sync::{Arc, RwLock};
-/// use warden::jwt::{DecodingKey, JwtError, KeySet, KeySource, TokenHeader};
+/// use warden::jwt::{DecodingKey, JwtError, KeySet, KeySource, Header};
 ///
 /// struct Rotating(RwLock<Arc<KeySet>>);
 ///
 /// impl KeySource for Rotating {
 ///     type Key<'a> = Arc<DecodingKey>;
 ///
-///     fn resolve(&self, header: &TokenHeader<'_>) -> Result<Arc<DecodingKey>, JwtError> {
+///     fn resolve(&self, header: &Header<'_>) -> Result<Arc<DecodingKey>, JwtError> {
 ///         let snapshot = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
 ///         snapshot.find(header).cloned()
 ///     }
@@ -98,7 +56,7 @@ pub trait KeySource: Send + Sync {
     /// header's `kid` (or, without a `kid`, when not exactly one key fits its
     /// `alg`); [`KeyMismatch`](JwtErrorKind::KeyMismatch) when the key named
     /// by `kid` cannot verify the header's `alg`.
-    fn resolve(&self, header: &TokenHeader<'_>) -> Result<Self::Key<'_>, JwtError>;
+    fn resolve(&self, header: &Header<'_>) -> Result<Self::Key<'_>, JwtError>;
 
     /// The key for `header`, possibly after fetching (a source that refetches
     /// on an unknown `kid`, rate-limited). The default answers with
@@ -109,7 +67,7 @@ pub trait KeySource: Send + Sync {
     /// As [`resolve`](Self::resolve), and
     /// [`KeyUnavailable`](JwtErrorKind::KeyUnavailable) when the keys cannot
     /// be fetched.
-    fn resolve_async(&self, header: &TokenHeader<'_>) -> impl Future<Output = Result<Self::Key<'_>, JwtError>> + Send {
+    fn resolve_async(&self, header: &Header<'_>) -> impl Future<Output = Result<Self::Key<'_>, JwtError>> + Send {
         std::future::ready(self.resolve(header))
     }
 
@@ -147,7 +105,7 @@ impl KeySource for DecodingKey {
     /// The key itself, whatever the `kid` (a single key has no ID to match);
     /// its family is checked when the signature is.
     #[inline]
-    fn resolve(&self, _header: &TokenHeader<'_>) -> Result<&Self, JwtError> {
+    fn resolve(&self, _header: &Header<'_>) -> Result<&Self, JwtError> {
         Ok(self)
     }
 
@@ -167,11 +125,11 @@ impl<S: KeySource> KeySource for Arc<S> {
         Self: 'a;
 
     #[inline]
-    fn resolve(&self, header: &TokenHeader<'_>) -> Result<Self::Key<'_>, JwtError> {
+    fn resolve(&self, header: &Header<'_>) -> Result<Self::Key<'_>, JwtError> {
         (**self).resolve(header)
     }
 
-    fn resolve_async(&self, header: &TokenHeader<'_>) -> impl Future<Output = Result<Self::Key<'_>, JwtError>> + Send {
+    fn resolve_async(&self, header: &Header<'_>) -> impl Future<Output = Result<Self::Key<'_>, JwtError>> + Send {
         (**self).resolve_async(header)
     }
 

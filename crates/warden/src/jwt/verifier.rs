@@ -5,13 +5,14 @@ use std::{borrow::Cow, fmt, marker::PhantomData, mem::MaybeUninit, ops::Deref, s
 use serde::de::DeserializeOwned;
 
 use super::{
-    Algorithm, AlgorithmSet, Clock, DecodingKey, JwtConfigError, JwtError, JwtErrorKind, KeySource, SystemClock,
-    TokenHeader,
+    Algorithm, AlgorithmSet, Clock, DecodingKey, Header, JwtConfigError, JwtError, JwtErrorKind, KeySource,
+    SystemClock,
     cache::{Entry, TokenCache},
     claims::{Registered, Validation},
-    de,
-    json::{self, Value},
-    memo::{self, KnownHeader},
+    parse::{
+        memo::{self, KnownHeader},
+        one_pass, parse_header,
+    },
     pem::decode_b64url_into,
 };
 
@@ -53,7 +54,7 @@ impl<C> Verified<C> {
     }
 
     /// The token's JOSE header: `alg`, `kid`, `typ` and `cty`.
-    pub fn header(&self) -> TokenHeader<'_> {
+    pub fn header(&self) -> Header<'_> {
         self.header.header()
     }
 
@@ -279,65 +280,6 @@ impl<'b, 't> Segments<'b, 't> {
     fn signature_len(&self, token: &str) -> usize {
         token.len().saturating_sub(self.signing_input.len() + 1)
     }
-}
-
-/// Reads a JOSE header: `alg` (required, a known algorithm), `kid`, `typ`,
-/// `cty` (strings when present), no `crit` (RFC 7515 §4.1.11: warden
-/// understands no extension) and no `b64` (RFC 7797: unencoded payloads are
-/// not supported, and without `crit` the parameter breaks §6). A member
-/// name twice is malformed (the JSON reader refuses it at any depth).
-pub(crate) fn parse_header(bytes: &[u8]) -> Result<TokenHeader<'_>, JwtError> {
-    let malformed = || JwtError::new(JwtErrorKind::Malformed);
-    let text = std::str::from_utf8(bytes).map_err(|_| malformed())?;
-    let mut alg = None;
-    let mut kid = None;
-    let mut typ = None;
-    let mut cty = None;
-    let mut crit = false;
-    let mut b64 = false;
-    let mut refused = None;
-    fn string(value: Value<'_>) -> Result<json::RawStr<'_>, json::Invalid> {
-        match value {
-            Value::Str(raw) => Ok(raw),
-            _ => Err(json::Invalid),
-        }
-    }
-    json::for_each_member(bytes, |name, value| {
-        let decoded;
-        let name = if name.escaped() {
-            decoded = name.decode()?;
-            decoded.as_bytes()
-        } else {
-            name.raw()
-        };
-        match name {
-            b"alg" => alg = Some(string(value)?),
-            b"kid" => kid = Some(string(value)?.decode_in(text)?),
-            b"typ" => typ = Some(string(value)?.decode_in(text)?),
-            b"cty" => cty = Some(string(value)?.decode_in(text)?),
-            b"crit" => crit = true,
-            b"b64" => b64 = true,
-            _ => {}
-        }
-        Ok(())
-    })
-    .map_err(|_| malformed())?;
-    if crit {
-        refused = Some(JwtErrorKind::UnsupportedCritical);
-    } else if b64 {
-        refused = Some(JwtErrorKind::Malformed);
-    }
-    let alg = alg.ok_or_else(malformed)?;
-    let alg = if alg.escaped() {
-        alg.decode().ok().and_then(|name| Algorithm::from_name(name.as_bytes()))
-    } else {
-        Algorithm::from_name(alg.raw())
-    };
-    let alg = alg.ok_or_else(|| JwtError::new(JwtErrorKind::DisallowedAlgorithm))?;
-    if let Some(kind) = refused {
-        return Err(JwtError::new(kind));
-    }
-    Ok(TokenHeader { alg, kid, typ, cty })
 }
 
 /// What [`JwtVerifier::begin`] found: the cache's answer, or a token
@@ -573,7 +515,7 @@ where
     fn claims(&self, payload: &str, now: i64) -> Result<(C, Option<i64>, Option<i64>), JwtError> {
         let validation = &self.inner.validation;
         let mut found = Registered::default();
-        match de::claims::<C>(payload, validation, &mut found) {
+        match one_pass::claims::<C>(payload, validation, &mut found) {
             Ok(claims) => {
                 validation.check(&found, now)?;
                 Ok((claims, found.exp, found.nbf))

@@ -22,10 +22,8 @@ use serde::de::{
     value::{BorrowedStrDeserializer, StrDeserializer},
 };
 
-use super::{
-    claims::{Claim, Registered, Validation},
-    json::{self, MAX_DEPTH, Names, Number, RawStr, Reader, Rounding, Value},
-};
+use super::json::{self, MAX_DEPTH, Names, Number, RawStr, Reader, Rounding, Value};
+use crate::jwt::claims::{Claim, Registered, Validation};
 
 /// The claims could not be read in one pass (see the module docs).
 #[derive(Debug)]
@@ -652,10 +650,7 @@ pub(crate) mod differential {
     };
     use serde_json::{Map, Number, Value};
 
-    use super::{
-        super::{AlgorithmSet, json},
-        Registered, Validation, claims,
-    };
+    use super::{super::super::AlgorithmSet, Registered, Validation, claims, json};
 
     /// An application's claims type.
     #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -945,7 +940,7 @@ mod tests {
 
     fn validation() -> Validation {
         Validation {
-            algorithms: super::super::AlgorithmSet::default(),
+            algorithms: crate::jwt::AlgorithmSet::default(),
             leeway: 0,
             require_exp: true,
             reject_future_iat: false,

@@ -10,11 +10,11 @@
 //! tokens that passed every check are remembered, so that forged tokens
 //! cannot push the good ones out.
 //!
-//! [`JwtVerifier::verify`]: super::JwtVerifier::verify
+//! [`JwtVerifier::verify`]: crate::jwt::JwtVerifier::verify
 
 use std::{borrow::Cow, cell::RefCell, sync::Arc};
 
-use super::{Algorithm, TokenHeader};
+use crate::jwt::{Algorithm, Header};
 
 /// How many headers each thread keeps.
 const SLOTS: usize = 4;
@@ -23,7 +23,7 @@ const SLOTS: usize = 4;
 const MAX_SEGMENT: usize = 512;
 
 /// A header that parsed, with the text it was parsed from: what the memo
-/// keeps, and what a [`Verified`](super::Verified) token (and its cache
+/// keeps, and what a [`Verified`](crate::jwt::Verified) token (and its cache
 /// entry) shares.
 #[derive(Debug)]
 pub(crate) struct KnownHeader {
@@ -41,7 +41,7 @@ pub(crate) struct KnownHeader {
 impl KnownHeader {
     /// The header `parsed` from `segment`, in a token whose signature
     /// segment is `signature` characters long.
-    pub(crate) fn new(segment: &[u8], signature: usize, parsed: &TokenHeader<'_>) -> Arc<Self> {
+    pub(crate) fn new(segment: &[u8], signature: usize, parsed: &Header<'_>) -> Arc<Self> {
         Arc::new(Self {
             segment: segment.into(),
             signature,
@@ -73,8 +73,8 @@ impl KnownHeader {
     }
 
     /// The parsed header, borrowed.
-    pub(crate) fn header(&self) -> TokenHeader<'_> {
-        TokenHeader {
+    pub(crate) fn header(&self) -> Header<'_> {
+        Header {
             alg: self.alg,
             kid: self.kid.as_deref().map(Cow::Borrowed),
             typ: self.typ.as_deref().map(Cow::Borrowed),
@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn remembers_the_last_headers_by_their_exact_text() {
-        let header = TokenHeader::new(Algorithm::Rs256, Some("key-1"));
+        let header = Header::new(Algorithm::Rs256).with_kid("key-1");
         assert!(find(b"aaaa.payload.signature").is_none());
         remember(&KnownHeader::new(b"aaaa", 9, &header));
         let found = find(b"aaaa.payload.signature").unwrap();
@@ -147,7 +147,7 @@ mod tests {
         assert!(find(b"aaaa").is_none(), "no dot");
         // Four more push it out.
         for segment in [&b"b"[..], b"c", b"d", b"e"] {
-            remember(&KnownHeader::new(segment, 1, &TokenHeader::new(Algorithm::Hs256, None)));
+            remember(&KnownHeader::new(segment, 1, &Header::new(Algorithm::Hs256)));
         }
         assert!(find(b"aaaa.payload.signature").is_none());
         assert_eq!(find(b"e.p.s").unwrap().header().alg(), Algorithm::Hs256);

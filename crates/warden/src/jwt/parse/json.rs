@@ -1,5 +1,5 @@
 //! A small, strict JSON reader for the two objects of a JWS: the header,
-//! read whole, and the claims, which [`de`](super::de) deserializes with it
+//! read whole, and the claims, which [`one_pass`](super::one_pass) deserializes with it
 //! in one pass (or, when that pass fails, whose top level is read for the
 //! registered claims before `serde_json` deserializes the claims type).
 //!
@@ -396,7 +396,7 @@ pub(crate) fn float(text: &[u8]) -> Result<f64> {
     }
 }
 
-/// A cursor over JSON text; [`de`](super::de) deserializes with it.
+/// A cursor over JSON text; [`one_pass`](super::one_pass) deserializes with it.
 pub(crate) struct Reader<'a> {
     pub(crate) bytes: &'a [u8],
     pub(crate) pos: usize,
