@@ -369,6 +369,27 @@ impl<'de> VariantAccess<'de> for Variant<'_, 'de> {
     }
 }
 
+/// The methods of a deserializer over a value the validation already read
+/// (a number or a string): it is there (`Some`), skipping it reads
+/// nothing, and a newtype wraps it.
+macro_rules! a_value_already_read {
+    () => {
+        #[inline]
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            visitor.visit_some(self)
+        }
+
+        #[inline]
+        fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            visitor.visit_unit()
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value> {
+            visitor.visit_newtype_struct(self)
+        }
+    };
+}
+
 /// A number the validation already read, handed to `C` as [`Deserializer`]
 /// would.
 struct ReadNumber<'de>(Number<'de>);
@@ -381,19 +402,7 @@ impl<'de> de::Deserializer<'de> for ReadNumber<'de> {
         visit_number(self.0, visitor)
     }
 
-    #[inline]
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_some(self)
-    }
-
-    #[inline]
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_unit()
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value> {
-        visitor.visit_newtype_struct(self)
-    }
+    a_value_already_read!();
 
     fn deserialize_enum<V: Visitor<'de>>(
         self,
@@ -425,19 +434,7 @@ impl<'de> de::Deserializer<'de> for ReadStr<'de> {
         visit_str(self.raw, self.text, visitor)
     }
 
-    #[inline]
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_some(self)
-    }
-
-    #[inline]
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_unit()
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value> {
-        visitor.visit_newtype_struct(self)
-    }
+    a_value_already_read!();
 
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         if self.raw.escaped() {
