@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{
     JwksError, JwksErrorKind, JwksSourceBuilder,
-    http::{FetchUrl, HttpClient, check_url},
+    http::{FetchUrl, HttpClient, check_url, fetch_limits},
 };
 
 /// The path OpenID Connect Discovery 1.0 §4 appends to the issuer.
@@ -129,26 +129,7 @@ impl OidcDiscoveryBuilder {
         self
     }
 
-    /// Allows plain `http` beyond loopback hosts, for the issuer, the
-    /// discovery URL and the `jwks_uri` (see
-    /// [`JwksSourceBuilder::allow_http`]).
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
-    /// The deadline of the whole fetch (10 s by default). Must not be zero.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The largest document accepted, in bytes (1 MiB by default). Must not
-    /// be zero.
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = bytes;
-        self
-    }
+    fetch_limits!("the discovery document, then the key set,");
 
     /// Checks the settings; nothing is fetched yet.
     ///

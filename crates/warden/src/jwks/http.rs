@@ -39,6 +39,37 @@ impl FetchUrl {
 /// Parses `url` and checks it can be fetched: `https`, or `http` to a
 /// loopback host (`localhost`, `127.0.0.0/8`, `::1`), or `http` anywhere when
 /// `allow_http`.
+/// The builder methods that bound a fetch (`timeout`, `max_response_bytes`,
+/// `allow_http`), written once for the builders that fetch: `$what` names
+/// what they fetch.
+macro_rules! fetch_limits {
+    ($what:literal) => {
+        #[doc = concat!("The deadline of a whole fetch of ", $what, " (connection, TLS handshake, headers and body; 10 s")]
+        /// by default). Must not be zero.
+        pub fn timeout(mut self, timeout: Duration) -> Self {
+            self.timeout = timeout;
+            self
+        }
+
+        #[doc = concat!("The largest body accepted when fetching ", $what, " in bytes (1 MiB by default). Must")]
+        /// not be zero.
+        pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+            self.max_response_bytes = bytes;
+            self
+        }
+
+        #[doc = concat!("Allows plain `http` URLs to any host when fetching ", $what, ". Without it, `http`")]
+        /// is accepted only for loopback hosts (`localhost`, `127.0.0.0/8`,
+        /// `[::1]`): keys fetched in the clear can be replaced by anyone on
+        /// the path, who can then sign tokens.
+        pub fn allow_http(mut self, allow: bool) -> Self {
+            self.allow_http = allow;
+            self
+        }
+    };
+}
+pub(crate) use fetch_limits;
+
 pub(crate) fn check_url(url: &str, allow_http: bool) -> Result<FetchUrl, JwksError> {
     // What error messages show: the URL without user information, so that
     // a password in `https://user:pass@host/` never reaches a log.

@@ -16,7 +16,7 @@ use tokio::sync::watch;
 use super::{
     JwksError, JwksErrorKind,
     cache_control::{self, TtlBounds},
-    http::{FetchUrl, HttpClient, check_url},
+    http::{FetchUrl, HttpClient, check_url, fetch_limits},
 };
 use crate::jwt::{Clock, DecodingKey, Header, Jwk, JwkSet, JwtError, JwtErrorKind, KeySet, KeySource, SystemClock};
 
@@ -492,19 +492,6 @@ impl JwksSourceBuilder {
         self
     }
 
-    /// The deadline of a whole fetch (connection, TLS handshake, headers and
-    /// body). Must not be zero.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The largest body accepted, in bytes. Must not be zero.
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = bytes;
-        self
-    }
-
     /// The most verifications that wait at once for a fetch (a token naming
     /// an unknown `kid`, or the first keys); one more is refused at once
     /// with [`Overloaded`](JwtErrorKind::Overloaded) (`503`, `Retry-After:
@@ -514,14 +501,7 @@ impl JwksSourceBuilder {
         self
     }
 
-    /// Allows plain `http` URLs to any host. Without it, `http` is accepted
-    /// only for loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`): keys
-    /// fetched in the clear can be replaced by anyone on the path, who can
-    /// then sign tokens.
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
+    fetch_limits!("the key set");
 
     /// Uses the symmetric (`kty: oct`, HMAC) keys of the set. Without it
     /// they are skipped, with a warning: a key set is fetched without
