@@ -2,23 +2,14 @@
 //! `--port N` argument, serving on 127.0.0.1 until Ctrl-C or SIGTERM, and (for
 //! the tests) replaying the printed requests against the app.
 //!
-//! Every example includes it with `mod support;`. It sits in a subdirectory
-//! without a `main.rs`, so cargo does not take it for an example of its own.
-//! [`oauth2`] adds what the OAuth2 examples need besides: FastAPI's routing
-//! answers (slash redirects, `404`, `405`) and requests with a form body or
-//! a token from a login; [`users`] the tutorials' users and their answers;
-//! `jwt` (with the `jwt` and `password` features) the tutorials' tokens.
-
-#![allow(dead_code, reason = "each example uses a part of the shared support module")]
+//! The `demo` example includes it with `mod support;`. It sits in a
+//! subdirectory without a `main.rs`, so cargo does not take it for an example
+//! of its own. (The FastAPI tutorial ports and the demo service, which used
+//! to share it, are the crates `warden-tutorials` and `warden-demo`.)
 
 use std::{fmt, net::Ipv4Addr, process::ExitCode};
 
-use axum::{Extension, Router};
-
-#[cfg(all(feature = "jwt", feature = "password"))]
-pub(crate) mod jwt;
-pub(crate) mod oauth2;
-pub(crate) mod users;
+use axum::Router;
 
 /// The port used when `--port` is not given.
 pub(crate) const DEFAULT_PORT: u16 = 8000;
@@ -174,8 +165,7 @@ pub(crate) async fn serve<E: fmt::Display>(
 }
 
 /// Listens on 127.0.0.1:`port`, prints `listening on {base}{path}` and
-/// `listing(base)`, and serves `app` until Ctrl-C or SIGTERM. Handlers can
-/// read the address listened on as an [`oauth2::ServerAddress`] extension.
+/// `listing(base)`, and serves `app` until Ctrl-C or SIGTERM.
 pub(crate) async fn serve_on(
     name: &'static str,
     port: u16,
@@ -194,7 +184,6 @@ pub(crate) async fn serve_on(
     let base = format!("http://127.0.0.1:{}", address.port());
     println!("{name}: listening on {base}{path} (Ctrl-C to stop). Try:");
     print!("{}", listing(&base));
-    let app = app.layer(Extension(oauth2::ServerAddress(address)));
     if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal(name)).await {
         eprintln!("{name}: {error}");
         return ExitCode::FAILURE;

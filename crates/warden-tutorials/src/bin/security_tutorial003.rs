@@ -1,7 +1,7 @@
 //! OAuth2 password flow with a login form: `POST /token` gives a token,
 //! `GET /users/me` looks its user up.
 //!
-//! A port of FastAPI's `docs_src/security/tutorial003_an_py310.py`
+//! A port of FastAPI's `docs_src/security/tutorial003.py`
 //! (["Simple OAuth2 with Password and Bearer"](https://fastapi.tiangolo.com/tutorial/security/simple-oauth2/)),
 //! insecure on purpose, as the tutorial is:
 //!
@@ -20,7 +20,7 @@
 //! `/users/me/` and `/token/` to the routes (`307`), and answers other
 //! methods `405` with `Allow` and unknown paths `404`.
 //!
-//! Run with `cargo run -p warden --example security_tutorial003 -- --port 8000`
+//! Run with `cargo run -p warden-tutorials --bin security_tutorial003 -- --port 8000`
 //! (the port defaults to 8000; the server listens on 127.0.0.1 only and stops
 //! on Ctrl-C or SIGTERM). It prints these requests on startup:
 //!
@@ -59,7 +59,7 @@
 //! * warden writes no OpenAPI document (`/openapi.json` is `404`), so
 //!   FastAPI's `test_openapi_schema` has no counterpart.
 
-mod support;
+#![forbid(unsafe_code)]
 
 use std::{process::ExitCode, sync::LazyLock};
 
@@ -68,16 +68,17 @@ use axum::{
     extract::{FromRef, FromRequestParts},
     http::request::Parts,
 };
-use support::{
-    oauth2::{self, Call, Step, TOKEN_PATH},
-    users::{self, INACTIVE, INCORRECT, UserInDb, Users, inactive_user, incorrect_username_or_password},
-};
 use warden::{
     Auth, AuthErrorKind, AuthRejection, Challenge, ConfigError, OAuth2PasswordBearer, OAuth2PasswordRequestForm,
     TokenResponse, ct_eq,
 };
+use warden_tutorials::{
+    oauth2::{self, Call, Step, TOKEN_PATH},
+    starlette,
+    users::{self, INACTIVE, INCORRECT, UserInDb, Users, inactive_user, incorrect_username_or_password},
+};
 
-/// The example's name, for messages.
+/// The binary's name, for messages.
 const NAME: &str = "security_tutorial003";
 
 /// The current user's route.
@@ -127,10 +128,10 @@ impl FromRef<App> for OAuth2PasswordBearer {
 fn app() -> Result<Router, ConfigError> {
     let state = App { bearer: OAuth2PasswordBearer::new("token")?, challenge: Challenge::new("Bearer")? };
     let router = Router::new()
-        .route(TOKEN_PATH, oauth2::post(login))
-        .route(USERS_ME, oauth2::get(read_users_me))
+        .route(TOKEN_PATH, starlette::post(login))
+        .route(USERS_ME, starlette::get(read_users_me))
         .with_state(state);
-    Ok(oauth2::starlette(router, ROUTES))
+    Ok(starlette::routing(router, ROUTES))
 }
 
 /// The user named by the bearer token: FastAPI's `get_current_user`.
@@ -218,7 +219,7 @@ const STEPS: &[Step] = &[
         Some("Bearer"),
         r#"{"detail":"Invalid authentication credentials"}"#,
     )),
-    Step::Call(Call::get(USERS_ME, &[], 401, Some("Bearer"), support::NOT_AUTHENTICATED)),
+    Step::Call(Call::get(USERS_ME, &[], 401, Some("Bearer"), warden_tutorials::NOT_AUTHENTICATED)),
 ];
 
 #[tokio::main]
@@ -231,10 +232,9 @@ async fn main() -> ExitCode {
 mod tests {
     use serde_json::json;
 
-    use super::{
-        support::oauth2::testing::{self, Answer, Req, assert_detail},
-        *,
-    };
+    use warden_tutorials::testing::{self, Answer, Req, assert_detail};
+
+    use super::*;
 
     async fn post_token(fields: &[(&'static str, &'static str)]) -> Answer {
         Req::post_form(TOKEN_PATH, fields).send(&app().unwrap()).await
@@ -373,7 +373,7 @@ mod tests {
         testing::replay(&app().unwrap(), STEPS).await;
     }
 
-    /// The module documentation shows what the example prints on port 8000.
+    /// The module documentation shows what the binary prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
         testing::assert_documented(include_str!("security_tutorial003.rs"), STEPS);
