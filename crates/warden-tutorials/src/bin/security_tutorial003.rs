@@ -10,8 +10,9 @@
 //!   (in constant time); the token it answers is the user name itself.
 //! * `GET /users/me` reads the bearer token as a user name
 //!   (`fake_decode_token`): an unknown one is
-//!   `401 {"detail":"Invalid authentication credentials"}` with
-//!   `WWW-Authenticate: Bearer`, a disabled user (`alice`) is
+//!   `401 {"detail":"Not authenticated"}` with `WWW-Authenticate: Bearer`
+//!   (FastAPI 0.163.2's answer; older tutorials said "Invalid authentication
+//!   credentials"), a disabled user (`alice`) is
 //!   `400 {"detail":"Inactive user"}`, and the answer is the whole stored
 //!   user, `hashed_password` included, as the tutorial returns it.
 //!
@@ -36,7 +37,7 @@
 //! curl -i -H 'Authorization: Bearer alice' 'http://127.0.0.1:8000/users/me'
 //!     # 400, {"detail":"Inactive user"}
 //! curl -i -H 'Authorization: Bearer nonexistent' 'http://127.0.0.1:8000/users/me'
-//!     # 401, WWW-Authenticate: Bearer, {"detail":"Invalid authentication credentials"}
+//!     # 401, WWW-Authenticate: Bearer, {"detail":"Not authenticated"}
 //! curl -i 'http://127.0.0.1:8000/users/me'
 //!     # 401, WWW-Authenticate: Bearer, {"detail":"Not authenticated"}
 //! ```
@@ -52,10 +53,10 @@
 //!   (RFC 6749 §5.2). A repeated form field is refused too, where FastAPI
 //!   takes the last one (D12), and `scope` is split at spaces only (D13).
 //! * A bearer token that is not an RFC 6750 `b64token` (`Bearer a b`) is
-//!   `400` with `Bearer error="invalid_request"` (D6, D18), and `Bearer`
-//!   with nothing after it is `401 Not authenticated` (D7), where FastAPI
-//!   looks the text up as a user name and answers
-//!   `401 Invalid authentication credentials`.
+//!   `400` with `Bearer error="invalid_request"` (D6, D18), where FastAPI
+//!   looks the text up as a user name and answers `401 Not authenticated`.
+//!   `Bearer` with nothing after it is missing credentials (D7): the same
+//!   `401 Not authenticated` FastAPI gives after looking up the empty name.
 //! * warden writes no OpenAPI document (`/openapi.json` is `404`), so
 //!   FastAPI's `test_openapi_schema` has no counterpart.
 
@@ -146,9 +147,10 @@ impl FromRequestParts<App> for CurrentUser {
         // The tutorial's fake_decode_token: the token is the user name.
         match get_user(token.as_str()) {
             Some(user) => Ok(Self(user)),
+            // FastAPI 0.163.2's tutorial: `401 Not authenticated`, `Bearer`.
             None => Err(AuthRejection::new(AuthErrorKind::InvalidToken)
                 .with_challenge(app.challenge.clone())
-                .with_detail("Invalid authentication credentials")),
+                .with_detail("Not authenticated")),
         }
     }
 }
@@ -217,7 +219,7 @@ const STEPS: &[Step] = &[
         &[("Authorization", "Bearer nonexistent")],
         401,
         Some("Bearer"),
-        r#"{"detail":"Invalid authentication credentials"}"#,
+        warden_tutorials::NOT_AUTHENTICATED,
     )),
     Step::Call(Call::get(USERS_ME, &[], 401, Some("Bearer"), warden_tutorials::NOT_AUTHENTICATED)),
 ];
@@ -296,11 +298,13 @@ mod tests {
         );
     }
 
-    /// `test_incorrect_token`.
+    /// `test_incorrect_token`: an unknown user name is FastAPI 0.163.2's
+    /// `401 Not authenticated` with `Bearer`, as if there were no token.
     #[tokio::test]
     async fn incorrect_token() {
         let answer = get_me(Some("Bearer nonexistent")).await;
-        assert_detail(&answer, 401, Some("Bearer"), "Invalid authentication credentials");
+        assert_detail(&answer, 401, Some("Bearer"), "Not authenticated");
+        assert_eq!(answer.raw, get_me(None).await.raw);
     }
 
     /// `test_incorrect_token_type`.
