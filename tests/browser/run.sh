@@ -23,9 +23,11 @@ if [ ! -x "$chromium" ]; then
   exit 1
 fi
 
-# The workspace with all features, as CI's test step builds it: its build of
-# warden (and of the binary) is reused.
-cargo build --workspace --all-features --bin warden-demo
+# The binary, with the features CI's test step (`cargo test --workspace
+# --all-features`) resolves: selecting the test targets (`--tests`) brings in
+# the dev-dependencies' features too, so that step's build of warden and its
+# dependencies is reused and only warden-demo itself is compiled.
+cargo build --workspace --all-features --tests --bin warden-demo
 service="${CARGO_TARGET_DIR:-target}/debug/warden-demo"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/warden-browser.XXXXXX")"
