@@ -18,12 +18,12 @@ are skipped. Prints `N passed, M failed` (and the skipped count), then each
 failure; exits 1 if any failed. Start the target first, as the fixture's
 `configs.<name>.http.start` says (`--list` prints it):
 
-* `demo-hs256`: `WARDEN_DEMO_SECRET=<the fixture's secret> cargo run -p warden
-  --features jwt,password,openapi --example service -- --db <a new file>`
+* `demo-hs256`: `WARDEN_DEMO_SECRET=<the fixture's secret> cargo run -p
+  warden-demo -- --db <a new file>`
 * `demo-rs256`, `demo-es256`, `demo-eddsa`: the same with
   `--signing-key crates/warden/tests/fixtures/jwt/hostile_<rsa|p256|ed25519>.pem`
-* `tutorial`: `cargo run -p warden --features jwt,password --example
-  security_tutorial004` (or `security_tutorial005`)
+* `tutorial`: `cargo run -p warden-tutorials --bin security_tutorial004`
+  (or `security_tutorial005`)
 
 Standard library only; loopback or any URL you name.
 """

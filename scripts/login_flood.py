@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The login flood of issue #13: N concurrent wrong logins against the demo.
 
-Starts the release-built demo service (crates/warden/examples/service.rs) on
+Starts the release-built demo service (crates/warden-demo) on
 a free loopback port with a new database in a temporary directory and a
 random JWT secret and API key in its environment (never on its command
 line), then sends N requests at once over raw HTTP/1.1 (asyncio, stdlib
@@ -23,9 +23,9 @@ To spare a shared machine, the server is killed as soon as its resident
 memory passes --abort-gib (default 4 GiB); the run then fails and reports the
 peak seen so far. Build first:
 
-    cargo build --release -p warden --features jwt,password,openapi --example service
+    cargo build --release -p warden-demo
     python3 scripts/login_flood.py            # 300 requests
-    python3 scripts/login_flood.py --binary /path/to/service --requests 120
+    python3 scripts/login_flood.py --binary /path/to/warden-demo --requests 120
 """
 
 import argparse
@@ -54,7 +54,7 @@ BASIC_CHALLENGE = 'Basic realm="warden demo", charset="UTF-8"'
 def default_binary():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(root, "target"))
-    return os.path.join(target, "release", "examples", "service")
+    return os.path.join(target, "release", "warden-demo")
 
 
 def memory_kib(pid, field):
@@ -218,8 +218,8 @@ def main():
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds each request may take (default 120)")
     args = parser.parse_args()
     if not os.access(args.binary, os.X_OK):
-        print(f"login_flood: no service at {args.binary}; build it with `cargo build --release -p warden "
-              "--features jwt,password,openapi --example service`", file=sys.stderr)
+        print(f"login_flood: no service at {args.binary}; build it with `cargo build --release -p warden-demo`",
+              file=sys.stderr)
         return 2
 
     with tempfile.TemporaryDirectory(prefix="warden-flood.") as workdir:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The browser test: builds the demo service (examples/service.rs), serves it
+# The browser test: builds the demo service (crates/warden-demo), serves it
 # on a free port with a new database, drives its Swagger UI in headless
 # Chromium (swagger-ui.mjs) and exits with the script's status.
 # Each run makes a random API key for /metrics/: the service and the script
@@ -23,9 +23,12 @@ if [ ! -x "$chromium" ]; then
   exit 1
 fi
 
-# All features: the build CI's test step already made is reused.
-cargo build -p warden --all-features --example service
-service="${CARGO_TARGET_DIR:-target}/debug/examples/service"
+# The binary, with the features CI's test step (`cargo test --workspace
+# --all-features`) resolves: selecting the test targets (`--tests`) brings in
+# the dev-dependencies' features too, so that step's build of warden and its
+# dependencies is reused and only warden-demo itself is compiled.
+cargo build --workspace --all-features --tests --bin warden-demo
+service="${CARGO_TARGET_DIR:-target}/debug/warden-demo"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/warden-browser.XXXXXX")"
 server_pid=""
@@ -52,12 +55,12 @@ fi
 show_log() { sed "s/$api_key/[API key]/g" "$work/server.log" >&2; }
 
 # Port 0: the kernel picks a free port, and the service prints the one it got
-# once it is listening ("service: listening on http://127.0.0.1:PORT/...").
+# once it is listening ("warden-demo: listening on http://127.0.0.1:PORT/...").
 WARDEN_DEMO_API_KEY="$api_key" "$service" --port 0 --db "$work/demo.sqlite3" >"$work/server.log" 2>&1 &
 server_pid=$!
 base=""
 for _ in $(seq 1 300); do # up to 30 s
-  base="$(sed -nE 's#^service: listening on (http://127\.0\.0\.1:[0-9]+)/.*#\1#p' "$work/server.log" | head -n 1)"
+  base="$(sed -nE 's#^warden-demo: listening on (http://127\.0\.0\.1:[0-9]+)/.*#\1#p' "$work/server.log" | head -n 1)"
   [ -n "$base" ] && break
   if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "run.sh: the service exited before listening:" >&2

@@ -13,8 +13,8 @@
 //!
 //! The verifiers read the time from a [`FixedClock`] at the fixture's
 //! `now`, so the checked-in tokens never expire. The configurations mirror
-//! how the demo service (`examples/service.rs`) and the tutorial ports
-//! (`examples/support/jwt.rs`) build theirs; the fixture holds the key
+//! how the demo service (`crates/warden-demo`) and the tutorial ports
+//! (`crates/warden-tutorials/src/jwt.rs`) build theirs; the fixture holds the key
 //! material and, under `configs`, what each one checks.
 
 #![cfg(feature = "jwt")]
@@ -210,7 +210,7 @@ fn run(config: &str, targets: &[Target]) {
 
 // ---- the configurations ----------------------------------------------------
 
-/// The demo's access-token claims, as `examples/service.rs` declares them.
+/// The demo's access-token claims, as `crates/warden-demo/src/signing.rs` declares them.
 #[derive(Debug, Deserialize)]
 #[allow(dead_code, reason = "read only to be deserialized, as the demo reads them")]
 struct DemoClaims {
@@ -249,7 +249,7 @@ struct AccessToken {
 }
 
 /// The demo service with its HMAC secret (`WARDEN_DEMO_SECRET`): HS256 only,
-/// built as `examples/service.rs` builds it.
+/// built as `crates/warden-demo/src/app.rs` builds it.
 #[test]
 fn demo_hs256_accepts_its_tokens_and_refuses_every_forgery() {
     let spec = spec("demo-hs256");
@@ -286,7 +286,7 @@ fn demo_eddsa_accepts_its_tokens_and_refuses_every_forgery() {
 }
 
 /// The ports of FastAPI's tutorials 004 and 005, built as
-/// `examples/support/jwt.rs::pyjwt_verifier` builds theirs, with each
+/// `warden_tutorials::jwt::pyjwt_verifier` builds theirs, with each
 /// tutorial's claims type.
 #[test]
 fn tutorial_ports_accept_their_tokens_and_refuse_every_forgery() {

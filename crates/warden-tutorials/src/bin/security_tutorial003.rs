@@ -1,7 +1,7 @@
 //! OAuth2 password flow with a login form: `POST /token` gives a token,
 //! `GET /users/me` looks its user up.
 //!
-//! A port of FastAPI's `docs_src/security/tutorial003_an_py310.py`
+//! A port of FastAPI's `docs_src/security/tutorial003.py`
 //! (["Simple OAuth2 with Password and Bearer"](https://fastapi.tiangolo.com/tutorial/security/simple-oauth2/)),
 //! insecure on purpose, as the tutorial is:
 //!
@@ -10,8 +10,9 @@
 //!   (in constant time); the token it answers is the user name itself.
 //! * `GET /users/me` reads the bearer token as a user name
 //!   (`fake_decode_token`): an unknown one is
-//!   `401 {"detail":"Invalid authentication credentials"}` with
-//!   `WWW-Authenticate: Bearer`, a disabled user (`alice`) is
+//!   `401 {"detail":"Not authenticated"}` with `WWW-Authenticate: Bearer`
+//!   (FastAPI 0.163.2's answer; older tutorials said "Invalid authentication
+//!   credentials"), a disabled user (`alice`) is
 //!   `400 {"detail":"Inactive user"}`, and the answer is the whole stored
 //!   user, `hashed_password` included, as the tutorial returns it.
 //!
@@ -20,7 +21,7 @@
 //! `/users/me/` and `/token/` to the routes (`307`), and answers other
 //! methods `405` with `Allow` and unknown paths `404`.
 //!
-//! Run with `cargo run -p warden --example security_tutorial003 -- --port 8000`
+//! Run with `cargo run -p warden-tutorials --bin security_tutorial003 -- --port 8000`
 //! (the port defaults to 8000; the server listens on 127.0.0.1 only and stops
 //! on Ctrl-C or SIGTERM). It prints these requests on startup:
 //!
@@ -36,7 +37,7 @@
 //! curl -i -H 'Authorization: Bearer alice' 'http://127.0.0.1:8000/users/me'
 //!     # 400, {"detail":"Inactive user"}
 //! curl -i -H 'Authorization: Bearer nonexistent' 'http://127.0.0.1:8000/users/me'
-//!     # 401, WWW-Authenticate: Bearer, {"detail":"Invalid authentication credentials"}
+//!     # 401, WWW-Authenticate: Bearer, {"detail":"Not authenticated"}
 //! curl -i 'http://127.0.0.1:8000/users/me'
 //!     # 401, WWW-Authenticate: Bearer, {"detail":"Not authenticated"}
 //! ```
@@ -52,14 +53,14 @@
 //!   (RFC 6749 §5.2). A repeated form field is refused too, where FastAPI
 //!   takes the last one (D12), and `scope` is split at spaces only (D13).
 //! * A bearer token that is not an RFC 6750 `b64token` (`Bearer a b`) is
-//!   `400` with `Bearer error="invalid_request"` (D6, D18), and `Bearer`
-//!   with nothing after it is `401 Not authenticated` (D7), where FastAPI
-//!   looks the text up as a user name and answers
-//!   `401 Invalid authentication credentials`.
+//!   `400` with `Bearer error="invalid_request"` (D6, D18), where FastAPI
+//!   looks the text up as a user name and answers `401 Not authenticated`.
+//!   `Bearer` with nothing after it is missing credentials (D7): the same
+//!   `401 Not authenticated` FastAPI gives after looking up the empty name.
 //! * warden writes no OpenAPI document (`/openapi.json` is `404`), so
 //!   FastAPI's `test_openapi_schema` has no counterpart.
 
-mod support;
+#![forbid(unsafe_code)]
 
 use std::{process::ExitCode, sync::LazyLock};
 
@@ -68,16 +69,17 @@ use axum::{
     extract::{FromRef, FromRequestParts},
     http::request::Parts,
 };
-use support::{
-    oauth2::{self, Call, Step, TOKEN_PATH},
-    users::{self, INACTIVE, INCORRECT, UserInDb, Users, inactive_user, incorrect_username_or_password},
-};
 use warden::{
     Auth, AuthErrorKind, AuthRejection, Challenge, ConfigError, OAuth2PasswordBearer, OAuth2PasswordRequestForm,
     TokenResponse, ct_eq,
 };
+use warden_tutorials::{
+    oauth2::{self, Call, Step, TOKEN_PATH},
+    starlette,
+    users::{self, INACTIVE, INCORRECT, UserInDb, Users, inactive_user, incorrect_username_or_password},
+};
 
-/// The example's name, for messages.
+/// The binary's name, for messages.
 const NAME: &str = "security_tutorial003";
 
 /// The current user's route.
@@ -127,10 +129,10 @@ impl FromRef<App> for OAuth2PasswordBearer {
 fn app() -> Result<Router, ConfigError> {
     let state = App { bearer: OAuth2PasswordBearer::new("token")?, challenge: Challenge::new("Bearer")? };
     let router = Router::new()
-        .route(TOKEN_PATH, oauth2::post(login))
-        .route(USERS_ME, oauth2::get(read_users_me))
+        .route(TOKEN_PATH, starlette::post(login))
+        .route(USERS_ME, starlette::get(read_users_me))
         .with_state(state);
-    Ok(oauth2::starlette(router, ROUTES))
+    Ok(starlette::routing(router, ROUTES))
 }
 
 /// The user named by the bearer token: FastAPI's `get_current_user`.
@@ -145,9 +147,10 @@ impl FromRequestParts<App> for CurrentUser {
         // The tutorial's fake_decode_token: the token is the user name.
         match get_user(token.as_str()) {
             Some(user) => Ok(Self(user)),
+            // FastAPI 0.163.2's tutorial: `401 Not authenticated`, `Bearer`.
             None => Err(AuthRejection::new(AuthErrorKind::InvalidToken)
                 .with_challenge(app.challenge.clone())
-                .with_detail("Invalid authentication credentials")),
+                .with_detail("Not authenticated")),
         }
     }
 }
@@ -216,9 +219,9 @@ const STEPS: &[Step] = &[
         &[("Authorization", "Bearer nonexistent")],
         401,
         Some("Bearer"),
-        r#"{"detail":"Invalid authentication credentials"}"#,
+        warden_tutorials::NOT_AUTHENTICATED,
     )),
-    Step::Call(Call::get(USERS_ME, &[], 401, Some("Bearer"), support::NOT_AUTHENTICATED)),
+    Step::Call(Call::get(USERS_ME, &[], 401, Some("Bearer"), warden_tutorials::NOT_AUTHENTICATED)),
 ];
 
 #[tokio::main]
@@ -231,10 +234,9 @@ async fn main() -> ExitCode {
 mod tests {
     use serde_json::json;
 
-    use super::{
-        support::oauth2::testing::{self, Answer, Req, assert_detail},
-        *,
-    };
+    use warden_tutorials::testing::{self, Answer, Req, assert_detail};
+
+    use super::*;
 
     async fn post_token(fields: &[(&'static str, &'static str)]) -> Answer {
         Req::post_form(TOKEN_PATH, fields).send(&app().unwrap()).await
@@ -296,11 +298,13 @@ mod tests {
         );
     }
 
-    /// `test_incorrect_token`.
+    /// `test_incorrect_token`: an unknown user name is FastAPI 0.163.2's
+    /// `401 Not authenticated` with `Bearer`, as if there were no token.
     #[tokio::test]
     async fn incorrect_token() {
         let answer = get_me(Some("Bearer nonexistent")).await;
-        assert_detail(&answer, 401, Some("Bearer"), "Invalid authentication credentials");
+        assert_detail(&answer, 401, Some("Bearer"), "Not authenticated");
+        assert_eq!(answer.raw, get_me(None).await.raw);
     }
 
     /// `test_incorrect_token_type`.
@@ -373,7 +377,7 @@ mod tests {
         testing::replay(&app().unwrap(), STEPS).await;
     }
 
-    /// The module documentation shows what the example prints on port 8000.
+    /// The module documentation shows what the binary prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
         testing::assert_documented(include_str!("security_tutorial003.rs"), STEPS);

@@ -1,7 +1,7 @@
 //! OAuth2 scopes: JWT access tokens that carry the scopes granted at login,
 //! checked per route.
 //!
-//! A port of FastAPI's `docs_src/security/tutorial005_an_py310.py`
+//! A port of FastAPI's `docs_src/security/tutorial005.py`
 //! (["OAuth2 scopes"](https://fastapi.tiangolo.com/advanced/security/oauth2-scopes/)):
 //!
 //! * `POST /token` checks the password against the user's argon2 hash
@@ -26,13 +26,13 @@
 //! The users are the tutorial's: `johndoe` (password `secret`) and `alice`
 //! (password `secretalice`, disabled), with the tutorial's pwdlib hashes.
 //! The users, `create_access_token`, `authenticate_user` and the PyJWT-like
-//! verifier are those of `security_tutorial004`, in `support/users.rs` and
-//! `support/jwt.rs`.
+//! verifier are those of `security_tutorial004`, in the crate's `users` and
+//! `jwt` modules.
 //! Like every FastAPI app, it redirects `/users/me` to `/users/me/` (`307`,
 //! `Location: http://{Host}/users/me/`), and answers other methods `405`
 //! with `Allow` and unknown paths `404`.
 //!
-//! Run with `cargo run -p warden --features jwt,password --example security_tutorial005 -- --port 8000`
+//! Run with `cargo run -p warden-tutorials --bin security_tutorial005 -- --port 8000`
 //! (the port defaults to 8000; the server listens on 127.0.0.1 only and stops
 //! on Ctrl-C or SIGTERM). It prints these requests on startup:
 //!
@@ -82,15 +82,16 @@
 //!   `401 Could not validate credentials` (no request is a 5xx).
 //! * The application's own `401`s, with `Bearer scope="…"` and no `error`
 //!   parameter, and its `400 Inactive user` are sent as the tutorial writes
-//!   them (D20); see the `service` example for warden's RFC 6750 answers
+//!   them (D20); see the demo service (`crates/warden-demo`) for warden's RFC 6750 answers
 //!   (`invalid_token`, `403 insufficient_scope`).
 //! * warden writes no OpenAPI document (`/openapi.json` is `404`), so
 //!   FastAPI's `test_openapi_schema` has no counterpart.
 //!
 //! [`Verifier`]: warden::verify::Verifier
 //! [`DeclareScopes`]: warden::scopes::DeclareScopes
+//! [`verify_password_or_dummy`]: warden::password::verify_password_or_dummy
 
-mod support;
+#![forbid(unsafe_code)]
 
 use std::{process::ExitCode, sync::Arc, time::Duration};
 
@@ -102,18 +103,6 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use support::{
-    jwt::{
-        ACCESS_TOKEN_EXPIRE_MINUTES, AppError, authenticate_user, create_access_token, credentials_exception,
-        encoding_key, pyjwt_verifier,
-    },
-    oauth2::{self, Call, Login, Step, TOKEN_PATH},
-    users::{
-        self, ALICE_HASHED_PASSWORD, ALICE_ME, INACTIVE, INCORRECT, JOHNDOE_HASHED_PASSWORD, JOHNDOE_ITEMS,
-        JOHNDOE_JSON, JOHNDOE_ME, JOHNDOE_ME_ITEMS, User, UserInDb, Users, inactive_user,
-        incorrect_username_or_password, own_items,
-    },
-};
 use warden::{
     AuthErrorKind, AuthRejection, BearerToken, OAuth2PasswordBearer, OAuth2PasswordRequestForm, Security,
     TokenResponse,
@@ -121,8 +110,21 @@ use warden::{
     scopes::{DeclareScopes, SecurityScopes},
     verify::Verifier,
 };
+use warden_tutorials::{
+    jwt::{
+        ACCESS_TOKEN_EXPIRE_MINUTES, AppError, authenticate_user, create_access_token, credentials_exception,
+        encoding_key, pyjwt_verifier,
+    },
+    oauth2::{self, Call, Login, Step, TOKEN_PATH},
+    starlette,
+    users::{
+        self, ALICE_HASHED_PASSWORD, ALICE_ME, INACTIVE, INCORRECT, JOHNDOE_HASHED_PASSWORD, JOHNDOE_ITEMS,
+        JOHNDOE_JSON, JOHNDOE_ME, JOHNDOE_ME_ITEMS, User, UserInDb, Users, inactive_user,
+        incorrect_username_or_password, own_items,
+    },
+};
 
-/// The example's name, for messages.
+/// The binary's name, for messages.
 const NAME: &str = "security_tutorial005";
 
 /// The routes.
@@ -243,14 +245,14 @@ fn app() -> Result<Router, AppError> {
     let current_user = CurrentUser { scheme, jwt: pyjwt_verifier()?, users: Arc::new(fake_users_db()) };
     let state = App { current_user, key: encoding_key()? };
     let router = Router::new()
-        .route(TOKEN_PATH, oauth2::post(login_for_access_token))
-        .route(USERS_ME, oauth2::get(read_users_me))
+        .route(TOKEN_PATH, starlette::post(login_for_access_token))
+        .route(USERS_ME, starlette::get(read_users_me))
         // Security(get_current_active_user, scopes=["items"]): the route's
         // scope, outside get_current_active_user's `me`.
-        .route(USERS_ME_ITEMS, oauth2::get(read_own_items).route_layer(DeclareScopes::new(["items"])?))
-        .route(STATUS, oauth2::get(read_system_status))
+        .route(USERS_ME_ITEMS, starlette::get(read_own_items).route_layer(DeclareScopes::new(["items"])?))
+        .route(STATUS, starlette::get(read_system_status))
         .with_state(state);
-    Ok(oauth2::starlette(router, ROUTES))
+    Ok(starlette::routing(router, ROUTES))
 }
 
 /// `POST /token`: a JWT for the user and the scopes the form asked for.
@@ -321,7 +323,7 @@ const STEPS: &[Step] = &[
         Some(r#"Bearer scope="me""#),
         r#"{"detail":"Could not validate credentials"}"#,
     )),
-    Step::Call(Call::get(STATUS, &[], 401, Some("Bearer"), support::NOT_AUTHENTICATED)),
+    Step::Call(Call::get(STATUS, &[], 401, Some("Bearer"), warden_tutorials::NOT_AUTHENTICATED)),
     Step::Call(Call { headers: &[("Authorization", "Bearer $ME")], ..Call::redirect("/users/me", USERS_ME) }),
 ];
 
@@ -338,16 +340,16 @@ mod tests {
     use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
     use warden::password::{hash_password, verify_password};
 
-    use super::{
-        support::{
-            jwt::{
-                ALGORITHM,
-                testing::{NO_SUB, NO_USERNAME, NONEXISTENT_USER, get_me},
-            },
-            oauth2::testing::{self, Answer, Req, assert_detail, login},
+    use warden_tutorials::{
+        jwt::ALGORITHM,
+        testing::{
+            self, Answer, Req, assert_detail,
+            jwt::{NO_SUB, NO_USERNAME, NONEXISTENT_USER, get_me},
+            login,
         },
-        *,
     };
+
+    use super::*;
 
     /// A token as `/token` makes it, for `username` and `scope`.
     fn token_for(username: &str, scope: &str) -> String {
@@ -601,7 +603,7 @@ mod tests {
         testing::replay(&app().unwrap(), STEPS).await;
     }
 
-    /// The module documentation shows what the example prints on port 8000.
+    /// The module documentation shows what the binary prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
         testing::assert_documented(include_str!("security_tutorial005.rs"), STEPS);

@@ -1,7 +1,7 @@
 //! HTTP Basic authentication with a username and password checked in
 //! constant time.
 //!
-//! A port of FastAPI's `docs_src/security/tutorial007_an_py310.py`
+//! A port of FastAPI's `docs_src/security/tutorial007.py`
 //! (["HTTP Basic Auth: check the username"](https://fastapi.tiangolo.com/advanced/security/http-basic-auth/#check-the-username)):
 //! `GET /users/me` requires the Basic credentials `stanleyjobson` /
 //! `swordfish` (the ones FastAPI's
@@ -13,7 +13,7 @@
 //! `401 {"detail":"Incorrect username or password"}` with the scheme's
 //! challenge ([`HttpBasic::invalid_credentials`]).
 //!
-//! Run with `cargo run -p warden --example security_tutorial007 -- --port 8000`
+//! Run with `cargo run -p warden-tutorials --bin security_tutorial007 -- --port 8000`
 //! (the port defaults to 8000; the server listens on 127.0.0.1 only and stops
 //! on Ctrl-C or SIGTERM). It prints these requests on startup:
 //!
@@ -42,7 +42,7 @@
 //! [`BasicCredentials::matches`]: warden::BasicCredentials::matches
 //! [`HttpBasic::invalid_credentials`]: warden::HttpBasic::invalid_credentials
 
-mod support;
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
@@ -53,10 +53,14 @@ use axum::{
     routing::get,
 };
 use serde_json::{Value, json};
-use support::{Header, NOT_AUTHENTICATED, Try, with};
 use warden::{Auth, AuthRejection, ConfigError, HttpBasic};
+use warden_tutorials::{
+    NOT_AUTHENTICATED,
+    listing::{self, Header, Try, with},
+    serve,
+};
 
-/// The example's name, for messages.
+/// The binary's name, for messages.
 const NAME: &str = "security_tutorial007";
 
 /// The realm of the Basic challenge.
@@ -129,12 +133,12 @@ const TRIES: [Try; 6] = [
 
 /// The requests printed on startup, each followed by its answer in a comment.
 fn listing(base: &str) -> String {
-    support::listing(&TRIES, base, PATH)
+    listing::listing(&TRIES, base, PATH)
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    support::serve(NAME, app, PATH, listing).await
+    serve::serve(NAME, app, PATH, listing).await
 }
 
 /// The cases of FastAPI's `test_tutorial007.py`, with warden's answers.
@@ -142,23 +146,24 @@ async fn main() -> ExitCode {
 mod tests {
     use base64::{Engine as _, engine::general_purpose::STANDARD};
 
-    use super::{
-        support::{
-            parse_port, shell_quote,
-            testing::{self, Answer, basic},
+    use warden_tutorials::{
+        listing::shell_quote,
+        serve::parse_port,
+        testing::{
+            self,
+            tries::{self, Answer, basic},
         },
-        *,
     };
 
-    impl Try {
-        /// The curl command for this request against `base` (`http://127.0.0.1:8000`).
-        fn curl(&self, base: &str) -> String {
-            self.command(base, PATH)
-        }
+    use super::*;
+
+    /// The curl command for `attempt` against `base` (`http://127.0.0.1:8000`).
+    fn curl(attempt: &Try, base: &str) -> String {
+        attempt.command(base, PATH)
     }
 
     async fn get(headers: &[(&str, &str)]) -> Answer {
-        testing::get(app().unwrap(), PATH, headers).await
+        tries::get(app().unwrap(), PATH, headers).await
     }
 
     /// A `401` with the Basic challenge (bare `Basic` in FastAPI, D1) and `detail`.
@@ -248,15 +253,15 @@ mod tests {
     #[tokio::test]
     async fn printed_requests_get_the_printed_answers() {
         for attempt in &TRIES {
-            let answer = testing::send(app().unwrap(), PATH, attempt).await;
-            let line = attempt.curl("http://127.0.0.1:8000");
+            let answer = tries::send(app().unwrap(), PATH, attempt).await;
+            let line = curl(attempt, "http://127.0.0.1:8000");
             assert_eq!(answer.status, attempt.status, "{line}");
             assert_eq!(answer.challenges, Vec::from_iter(attempt.challenge.map(str::to_owned)), "{line}");
             assert_eq!(answer.raw, attempt.body, "{line}");
         }
     }
 
-    /// The module documentation shows what the example prints on port 8000.
+    /// The module documentation shows what the binary prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
         let documented = testing::documented(include_str!("security_tutorial007.rs"));
@@ -265,8 +270,8 @@ mod tests {
 
     #[test]
     fn curl_lines_quote_for_the_shell() {
-        assert_eq!(TRIES[0].curl("http://h:1"), "curl -i -u 'stanleyjobson:swordfish' 'http://h:1/users/me'");
-        assert_eq!(TRIES[1].curl("http://h:1"), "curl -i 'http://h:1/users/me'");
+        assert_eq!(curl(&TRIES[0], "http://h:1"), "curl -i -u 'stanleyjobson:swordfish' 'http://h:1/users/me'");
+        assert_eq!(curl(&TRIES[1], "http://h:1"), "curl -i 'http://h:1/users/me'");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
     }
 

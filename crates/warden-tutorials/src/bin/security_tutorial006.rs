@@ -1,12 +1,12 @@
 //! HTTP Basic authentication: the handler receives the user-id and password.
 //!
-//! A port of FastAPI's `docs_src/security/tutorial006_an_py310.py`
+//! A port of FastAPI's `docs_src/security/tutorial006.py`
 //! (["HTTP Basic Auth"](https://fastapi.tiangolo.com/advanced/security/http-basic-auth/)):
 //! `GET /users/me` requires Basic credentials and answers them back as
 //! `{"username": u, "password": p}`. Nothing checks them; see
 //! `security_tutorial007` for that.
 //!
-//! Run with `cargo run -p warden --example security_tutorial006 -- --port 8000`
+//! Run with `cargo run -p warden-tutorials --bin security_tutorial006 -- --port 8000`
 //! (the port defaults to 8000; the server listens on 127.0.0.1 only and stops
 //! on Ctrl-C or SIGTERM). It prints these requests on startup:
 //!
@@ -29,16 +29,20 @@
 //! `johnsecret` with no colon) get the same answer as FastAPI 0.163:
 //! `401 {"detail":"Not authenticated"}` with the challenge.
 
-mod support;
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
 use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};
-use support::{Header, NOT_AUTHENTICATED, Try, with};
 use warden::{Auth, ConfigError, HttpBasic};
+use warden_tutorials::{
+    NOT_AUTHENTICATED,
+    listing::{self, Header, Try, with},
+    serve,
+};
 
-/// The example's name, for messages.
+/// The binary's name, for messages.
 const NAME: &str = "security_tutorial006";
 
 /// The realm of the Basic challenge.
@@ -77,12 +81,12 @@ const TRIES: [Try; 4] = [
 
 /// The requests printed on startup, each followed by its answer in a comment.
 fn listing(base: &str) -> String {
-    support::listing(&TRIES, base, PATH)
+    listing::listing(&TRIES, base, PATH)
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    support::serve(NAME, app, PATH, listing).await
+    serve::serve(NAME, app, PATH, listing).await
 }
 
 /// The cases of FastAPI's `test_tutorial006.py`, with warden's answers.
@@ -90,23 +94,24 @@ async fn main() -> ExitCode {
 mod tests {
     use base64::{Engine as _, engine::general_purpose::STANDARD};
 
-    use super::{
-        support::{
-            parse_port, shell_quote,
-            testing::{self, Answer, basic},
+    use warden_tutorials::{
+        listing::shell_quote,
+        serve::parse_port,
+        testing::{
+            self,
+            tries::{self, Answer, basic},
         },
-        *,
     };
 
-    impl Try {
-        /// The curl command for this request against `base` (`http://127.0.0.1:8000`).
-        fn curl(&self, base: &str) -> String {
-            self.command(base, PATH)
-        }
+    use super::*;
+
+    /// The curl command for `attempt` against `base` (`http://127.0.0.1:8000`).
+    fn curl(attempt: &Try, base: &str) -> String {
+        attempt.command(base, PATH)
     }
 
     async fn get(headers: &[(&str, &str)]) -> Answer {
-        testing::get(app().unwrap(), PATH, headers).await
+        tries::get(app().unwrap(), PATH, headers).await
     }
 
     fn assert_not_authenticated(answer: &Answer) {
@@ -173,15 +178,15 @@ mod tests {
     #[tokio::test]
     async fn printed_requests_get_the_printed_answers() {
         for attempt in &TRIES {
-            let answer = testing::send(app().unwrap(), PATH, attempt).await;
-            let line = attempt.curl("http://127.0.0.1:8000");
+            let answer = tries::send(app().unwrap(), PATH, attempt).await;
+            let line = curl(attempt, "http://127.0.0.1:8000");
             assert_eq!(answer.status, attempt.status, "{line}");
             assert_eq!(answer.challenges, Vec::from_iter(attempt.challenge.map(str::to_owned)), "{line}");
             assert_eq!(answer.raw, attempt.body, "{line}");
         }
     }
 
-    /// The module documentation shows what the example prints on port 8000.
+    /// The module documentation shows what the binary prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
         let documented = testing::documented(include_str!("security_tutorial006.rs"));
@@ -190,9 +195,9 @@ mod tests {
 
     #[test]
     fn curl_lines_quote_for_the_shell() {
-        assert_eq!(TRIES[0].curl("http://h:1"), "curl -i -u 'john:secret' 'http://h:1/users/me'");
+        assert_eq!(curl(&TRIES[0], "http://h:1"), "curl -i -u 'john:secret' 'http://h:1/users/me'");
         assert_eq!(
-            TRIES[2].curl("http://h:1"),
+            curl(&TRIES[2], "http://h:1"),
             "curl -i -H 'Authorization: Basic notabase64token' 'http://h:1/users/me'"
         );
         assert_eq!(shell_quote("it's"), r"'it'\''s'");

@@ -1,6 +1,6 @@
 //! OAuth2 password bearer: the handler receives the bearer token.
 //!
-//! A port of FastAPI's `docs_src/security/tutorial001_an_py310.py`
+//! A port of FastAPI's `docs_src/security/tutorial001.py`
 //! (["Security - First Steps"](https://fastapi.tiangolo.com/tutorial/security/first-steps/)):
 //! `GET /items/` requires a bearer token (an [`OAuth2PasswordBearer`] whose
 //! token URL is `token`) and answers it back as `{"token": t}`. Nothing
@@ -12,7 +12,7 @@
 //! query string kept; FastAPI's tests request `/items` and follow it), and
 //! answers other methods `405` with `Allow: GET` and unknown paths `404`.
 //!
-//! Run with `cargo run -p warden --example security_tutorial001 -- --port 8000`
+//! Run with `cargo run -p warden-tutorials --bin security_tutorial001 -- --port 8000`
 //! (the port defaults to 8000; the server listens on 127.0.0.1 only and stops
 //! on Ctrl-C or SIGTERM). It prints these requests on startup:
 //!
@@ -41,16 +41,19 @@
 //! * warden writes no OpenAPI document: `/openapi.json` and `/docs` are
 //!   `404`, so FastAPI's `test_openapi_schema` has no counterpart.
 
-mod support;
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use support::oauth2::{self, Call, Step};
 use warden::{Auth, ConfigError, OAuth2PasswordBearer};
+use warden_tutorials::{
+    oauth2::{self, Call, Step},
+    starlette,
+};
 
-/// The example's name, for messages.
+/// The binary's name, for messages.
 const NAME: &str = "security_tutorial001";
 
 /// The only route.
@@ -65,8 +68,8 @@ const ROUTES: &[&str] = &[ITEMS];
 ///
 /// A scheme configuration error (none for the token URL `token`).
 fn app() -> Result<Router, ConfigError> {
-    let router = Router::new().route(ITEMS, oauth2::get(read_items)).with_state(OAuth2PasswordBearer::new("token")?);
-    Ok(oauth2::starlette(router, ROUTES))
+    let router = Router::new().route(ITEMS, starlette::get(read_items)).with_state(OAuth2PasswordBearer::new("token")?);
+    Ok(starlette::routing(router, ROUTES))
 }
 
 /// `{"token": t}` for the bearer token `t`.
@@ -75,7 +78,7 @@ async fn read_items(Auth(token): Auth<OAuth2PasswordBearer>) -> Json<Value> {
 }
 
 /// The body of every `401` for a missing token.
-const NOT_AUTHENTICATED: &str = support::NOT_AUTHENTICATED;
+const NOT_AUTHENTICATED: &str = warden_tutorials::NOT_AUTHENTICATED;
 
 /// The requests of FastAPI's `tests/test_tutorial/test_security/test_tutorial001.py`.
 const STEPS: &[Step] = &[
@@ -108,10 +111,9 @@ async fn main() -> ExitCode {
 /// The cases of FastAPI's `test_tutorial001.py`, with warden's answers.
 #[cfg(test)]
 mod tests {
-    use super::{
-        support::oauth2::testing::{self, Answer, Req, TEST_HOST, assert_detail},
-        *,
-    };
+    use warden_tutorials::testing::{self, Answer, Req, TEST_HOST, assert_detail};
+
+    use super::*;
 
     /// A `401` with the bearer challenge and FastAPI's body.
     fn assert_not_authenticated(answer: &Answer) {
@@ -197,7 +199,7 @@ mod tests {
         testing::replay(&app().unwrap(), STEPS).await;
     }
 
-    /// The module documentation shows what the example prints on port 8000.
+    /// The module documentation shows what the binary prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
         testing::assert_documented(include_str!("security_tutorial001.rs"), STEPS);

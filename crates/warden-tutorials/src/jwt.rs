@@ -3,8 +3,7 @@
 //! `ACCESS_TOKEN_EXPIRE_MINUTES`, `create_access_token`, a verifier that
 //! checks tokens as PyJWT's `jwt.decode` does, and `authenticate_user`.
 //!
-//! Only built with the `jwt` and `password` features, which those examples
-//! (and `service`) require.
+//! The demo service (`crates/warden-demo`) takes its clock from here too.
 
 use std::{
     error::Error,
@@ -23,28 +22,28 @@ use warden::{
     password::verify_password_or_dummy,
 };
 
-use super::users::{User, Users};
+use crate::users::{User, Users};
 
 /// The tutorials' `SECRET_KEY` (made with `openssl rand -hex 32`; never use
 /// this one): the 64 characters are the HMAC key.
-pub(crate) const SECRET_KEY: &str = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7";
+pub const SECRET_KEY: &str = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7";
 
 /// The tutorials' `ALGORITHM`.
-pub(crate) const ALGORITHM: Algorithm = Algorithm::Hs256;
+pub const ALGORITHM: Algorithm = Algorithm::Hs256;
 
 /// The tutorials' `ACCESS_TOKEN_EXPIRE_MINUTES`.
-pub(crate) const ACCESS_TOKEN_EXPIRE_MINUTES: u64 = 30;
+pub const ACCESS_TOKEN_EXPIRE_MINUTES: u64 = 30;
 
 /// Why an app could not be built.
-pub(crate) type AppError = Box<dyn Error + Send + Sync>;
+pub type AppError = Box<dyn Error + Send + Sync>;
 
 /// Seconds since the Unix epoch (0 for a clock before it).
-pub(crate) fn unix_now() -> u64 {
+pub fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs())
 }
 
 /// The key `/token` signs with: [`SECRET_KEY`].
-pub(crate) fn encoding_key() -> Result<EncodingKey, KeyError> {
+pub fn encoding_key() -> Result<EncodingKey, KeyError> {
     EncodingKey::from_secret(SECRET_KEY.as_bytes())
 }
 
@@ -54,7 +53,7 @@ pub(crate) fn encoding_key() -> Result<EncodingKey, KeyError> {
 /// token without it would never expire), `nbf` is checked when present,
 /// an `iat` in the future is refused (warden's default, as PyJWT does),
 /// and a token with an `aud` is refused, as no audience is set.
-pub(crate) fn pyjwt_verifier<C>() -> Result<JwtVerifier<C>, AppError>
+pub fn pyjwt_verifier<C>() -> Result<JwtVerifier<C>, AppError>
 where
     C: DeserializeOwned + Send + Sync + 'static,
 {
@@ -63,7 +62,7 @@ where
 
 /// The tutorials' `create_access_token`: `data` with `exp` added,
 /// `expires_delta` (15 minutes if `None`) from now, signed with `key`.
-pub(crate) fn create_access_token<T: Serialize>(
+pub fn create_access_token<T: Serialize>(
     key: &EncodingKey,
     data: &T,
     expires_delta: Option<Duration>,
@@ -81,7 +80,7 @@ pub(crate) fn create_access_token<T: Serialize>(
 
 /// The tutorials' `authenticate_user`, on a blocking thread: the user when
 /// `password` matches, and the dummy-hash work when there is no such user.
-pub(crate) async fn authenticate_user(
+pub async fn authenticate_user(
     users: Arc<Users>,
     username: String,
     password: Secret,
@@ -97,35 +96,8 @@ pub(crate) async fn authenticate_user(
 
 /// The tutorials' `credentials_exception`: `401 Could not validate
 /// credentials` with `challenge`.
-pub(crate) fn credentials_exception(challenge: Challenge) -> AuthRejection {
+pub fn credentials_exception(challenge: Challenge) -> AuthRejection {
     AuthRejection::new(AuthErrorKind::InvalidToken)
         .with_challenge(challenge)
         .with_detail("Could not validate credentials")
-}
-
-/// What the tests of tutorials 004 and 005 share.
-#[cfg(test)]
-pub(crate) mod testing {
-    use axum::Router;
-
-    use crate::support::oauth2::testing::{Answer, Req, TEST_HOST};
-
-    /// FastAPI's `test_token_no_sub`: `{"data":"foo"}`, signed with the secret, no `exp`.
-    /// FastAPI's three tokens without `exp` have no usable `sub` either: refused both ways.
-    pub(crate) const NO_SUB: &str =
-        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJkYXRhIjoiZm9vIn0.9ynBhuYb4e6aW3oJr_K_TBgwcMTDpRToQIE25L57rOE";
-    /// `test_token_no_username`: `{"sub":"foo"}`, no such user.
-    pub(crate) const NO_USERNAME: &str =
-        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmb28ifQ.NnExK_dlNAYyzACrXtXDrcWOgGY2JuPbI4eDaHdfK5Y";
-    /// `test_token_nonexistent_user` (tutorial 005's `test_token_inexistent_user`):
-    /// `{"sub":"username:bob"}`.
-    pub(crate) const NONEXISTENT_USER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VybmFtZTpib2IifQ.HcfCW67Uda-0gz54ZWTqmtgJnZeNem0Q757eTa9EZuw";
-
-    /// `GET /users/me` (as FastAPI's tests send it, redirected to `/users/me/`).
-    pub(crate) async fn get_me(app: &Router, authorization: Option<&str>) -> Answer {
-        Req::get("/users/me")
-            .authorization(authorization)
-            .redirected(app, &format!("http://{TEST_HOST}/users/me/"))
-            .await
-    }
 }

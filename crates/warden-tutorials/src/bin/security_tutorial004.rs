@@ -1,6 +1,6 @@
 //! OAuth2 password flow with argon2 password hashes and JWT access tokens.
 //!
-//! A port of FastAPI's `docs_src/security/tutorial004_an_py310.py`
+//! A port of FastAPI's `docs_src/security/tutorial004.py`
 //! (["OAuth2 with Password (and hashing), Bearer with JWT tokens"](https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/)):
 //!
 //! * `POST /token` takes an [`OAuth2PasswordRequestForm`] and checks the
@@ -23,12 +23,12 @@
 //! The one user is the tutorial's `johndoe`, password `secret`, stored as
 //! the tutorial's pwdlib hash. The users, `create_access_token`,
 //! `authenticate_user` and the PyJWT-like verifier are the same in
-//! `security_tutorial005`; both take them from `support/users.rs` and
-//! `support/jwt.rs`. Like every FastAPI app, it redirects
+//! `security_tutorial005`; both take them from the crate's `users` and
+//! `jwt` modules. Like every FastAPI app, it redirects
 //! `/users/me` to `/users/me/` (`307`, `Location: http://{Host}/users/me/`),
 //! and answers other methods `405` with `Allow` and unknown paths `404`.
 //!
-//! Run with `cargo run -p warden --features jwt,password --example security_tutorial004 -- --port 8000`
+//! Run with `cargo run -p warden-tutorials --bin security_tutorial004 -- --port 8000`
 //! (the port defaults to 8000; the server listens on 127.0.0.1 only and stops
 //! on Ctrl-C or SIGTERM). It prints these requests on startup:
 //!
@@ -66,8 +66,10 @@
 //!   `exp` have no usable `sub` and are refused either way.
 //! * warden writes no OpenAPI document (`/openapi.json` is `404`), so
 //!   FastAPI's `test_openapi_schema` has no counterpart.
+//!
+//! [`verify_password_or_dummy`]: warden::password::verify_password_or_dummy
 
-mod support;
+#![forbid(unsafe_code)]
 
 use std::{process::ExitCode, sync::Arc, time::Duration};
 
@@ -79,23 +81,24 @@ use axum::{
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
-use support::{
+use warden::{
+    Auth, AuthErrorKind, AuthRejection, Challenge, OAuth2PasswordBearer, OAuth2PasswordRequestForm, TokenResponse,
+    jwt::{EncodingKey, JwtVerifier},
+};
+use warden_tutorials::{
     jwt::{
         ACCESS_TOKEN_EXPIRE_MINUTES, AppError, authenticate_user, create_access_token, credentials_exception,
         encoding_key, pyjwt_verifier,
     },
     oauth2::{self, Call, Login, Step, TOKEN_PATH},
+    starlette,
     users::{
         self, INCORRECT, JOHNDOE, JOHNDOE_HASHED_PASSWORD, JOHNDOE_ITEMS, JOHNDOE_JSON, User, UserInDb, Users,
         inactive_user, own_items,
     },
 };
-use warden::{
-    Auth, AuthErrorKind, AuthRejection, Challenge, OAuth2PasswordBearer, OAuth2PasswordRequestForm, TokenResponse,
-    jwt::{EncodingKey, JwtVerifier},
-};
 
-/// The example's name, for messages.
+/// The binary's name, for messages.
 const NAME: &str = "security_tutorial004";
 
 /// The current user's routes.
@@ -153,11 +156,11 @@ fn app_with(users: Users) -> Result<Router, AppError> {
         jwt: pyjwt_verifier()?,
     };
     let router = Router::new()
-        .route(TOKEN_PATH, oauth2::post(login_for_access_token))
-        .route(USERS_ME, oauth2::get(read_users_me))
-        .route(USERS_ME_ITEMS, oauth2::get(read_own_items))
+        .route(TOKEN_PATH, starlette::post(login_for_access_token))
+        .route(USERS_ME, starlette::get(read_users_me))
+        .route(USERS_ME_ITEMS, starlette::get(read_own_items))
         .with_state(state);
-    Ok(oauth2::starlette(router, ROUTES))
+    Ok(starlette::routing(router, ROUTES))
 }
 
 /// The user of a valid token: FastAPI's `get_current_user`.
@@ -262,17 +265,16 @@ mod tests {
         password::{hash_password, verify_password},
     };
 
-    use super::{
-        support::{
-            jwt::{
-                ALGORITHM, SECRET_KEY,
-                testing::{NO_SUB, NO_USERNAME, NONEXISTENT_USER, get_me},
-                unix_now,
-            },
-            oauth2::testing::{self, Answer, Req, assert_detail, login},
+    use warden_tutorials::{
+        jwt::{ALGORITHM, SECRET_KEY, unix_now},
+        testing::{
+            self, Answer, Req, assert_detail,
+            jwt::{NO_SUB, NO_USERNAME, NONEXISTENT_USER, get_me},
+            login,
         },
-        *,
     };
+
+    use super::*;
 
     fn key() -> EncodingKey {
         encoding_key().unwrap()
@@ -485,7 +487,7 @@ mod tests {
         testing::replay(&app().unwrap(), STEPS).await;
     }
 
-    /// The module documentation shows what the example prints on port 8000.
+    /// The module documentation shows what the binary prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
         testing::assert_documented(include_str!("security_tutorial004.rs"), STEPS);

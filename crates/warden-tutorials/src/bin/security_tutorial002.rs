@@ -1,7 +1,7 @@
 //! OAuth2 password bearer: a dependency turns the token into the current
 //! user.
 //!
-//! A port of FastAPI's `docs_src/security/tutorial002_an_py310.py`
+//! A port of FastAPI's `docs_src/security/tutorial002.py`
 //! (["Get Current User"](https://fastapi.tiangolo.com/tutorial/security/get-current-user/)):
 //! `GET /users/me` requires a bearer token, and the [`CurrentUser`]
 //! extractor (FastAPI's `get_current_user` dependency) "decodes" it with the
@@ -14,7 +14,7 @@
 //! `Location: http://{Host}/users/me`, the query string kept), and answers
 //! other methods `405` with `Allow: GET` and unknown paths `404`.
 //!
-//! Run with `cargo run -p warden --example security_tutorial002 -- --port 8000`
+//! Run with `cargo run -p warden-tutorials --bin security_tutorial002 -- --port 8000`
 //! (the port defaults to 8000; the server listens on 127.0.0.1 only and stops
 //! on Ctrl-C or SIGTERM). It prints these requests on startup:
 //!
@@ -37,18 +37,19 @@
 //! * warden writes no OpenAPI document (`/openapi.json` is `404`), so
 //!   FastAPI's `test_openapi_schema` has no counterpart.
 
-mod support;
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
 use axum::{Json, Router, extract::FromRequestParts, http::request::Parts};
-use support::{
+use warden::{Auth, AuthRejection, ConfigError, OAuth2PasswordBearer};
+use warden_tutorials::{
     oauth2::{self, Call, Step},
+    starlette,
     users::User,
 };
-use warden::{Auth, AuthRejection, ConfigError, OAuth2PasswordBearer};
 
-/// The example's name, for messages.
+/// The binary's name, for messages.
 const NAME: &str = "security_tutorial002";
 
 /// The only route.
@@ -64,8 +65,8 @@ const ROUTES: &[&str] = &[USERS_ME];
 /// A scheme configuration error (none for the token URL `token`).
 fn app() -> Result<Router, ConfigError> {
     let router =
-        Router::new().route(USERS_ME, oauth2::get(read_users_me)).with_state(OAuth2PasswordBearer::new("token")?);
-    Ok(oauth2::starlette(router, ROUTES))
+        Router::new().route(USERS_ME, starlette::get(read_users_me)).with_state(OAuth2PasswordBearer::new("token")?);
+    Ok(starlette::routing(router, ROUTES))
 }
 
 /// The tutorial's `fake_decode_token`: every token is a user.
@@ -105,7 +106,7 @@ const STEPS: &[Step] = &[
         None,
         r#"{"username":"testtokenfakedecoded","email":"john@example.com","full_name":"John Doe","disabled":null}"#,
     )),
-    Step::Call(Call::get(USERS_ME, &[], 401, Some("Bearer"), support::NOT_AUTHENTICATED)),
+    Step::Call(Call::get(USERS_ME, &[], 401, Some("Bearer"), warden_tutorials::NOT_AUTHENTICATED)),
     Step::Call(Call { headers: &[("Authorization", "Bearer testtoken")], ..Call::redirect("/users/me/", USERS_ME) }),
 ];
 
@@ -119,10 +120,9 @@ async fn main() -> ExitCode {
 mod tests {
     use serde_json::json;
 
-    use super::{
-        support::oauth2::testing::{self, Req, assert_detail},
-        *,
-    };
+    use warden_tutorials::testing::{self, Req, assert_detail};
+
+    use super::*;
 
     /// `test_no_token`.
     #[tokio::test]
@@ -178,7 +178,7 @@ mod tests {
         testing::replay(&app().unwrap(), STEPS).await;
     }
 
-    /// The module documentation shows what the example prints on port 8000.
+    /// The module documentation shows what the binary prints on port 8000.
     #[test]
     fn documentation_shows_the_printed_requests() {
         testing::assert_documented(include_str!("security_tutorial002.rs"), STEPS);
