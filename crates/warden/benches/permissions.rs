@@ -3,7 +3,7 @@
 //! by hand.
 //!
 //! ```sh
-//! cargo bench -p warden --bench permissions
+//! cargo bench -p axum-warden --bench permissions
 //! ```
 
 // `y & y` is a tree of two permissions, not a boolean expression to simplify.

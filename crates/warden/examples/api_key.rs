@@ -6,7 +6,7 @@
 //! `ApiKey::invalid_credentials`; a header or query key sent twice is a
 //! `400` (a repeated cookie is not: the last one wins, as in browsers).
 //!
-//! Run it with `cargo run -p warden --example api_key -- --port 8000` (the
+//! Run it with `cargo run -p axum-warden --example api_key -- --port 8000` (the
 //! port defaults to 8000), then try these (under each, the status, headers
 //! and body it gets):
 //!

@@ -7,7 +7,7 @@
 //! A real application looks the user up and checks a password hash instead
 //! (the `password` feature).
 //!
-//! Run it with `cargo run -p warden --example basic -- --port 8000` (the port
+//! Run it with `cargo run -p axum-warden --example basic -- --port 8000` (the port
 //! defaults to 8000), then try these (under each, the status, headers
 //! and body it gets):
 //!

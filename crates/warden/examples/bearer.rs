@@ -7,7 +7,7 @@
 //! `401` `invalid_token` (`AuthRejection::invalid_token`). A real
 //! application verifies a signed token instead (see the `jwt` example).
 //!
-//! Run it with `cargo run -p warden --example bearer -- --port 8000` (the
+//! Run it with `cargo run -p axum-warden --example bearer -- --port 8000` (the
 //! port defaults to 8000), then try these (under each, the status, headers
 //! and body it gets):
 //!

@@ -6,7 +6,7 @@
 //! `401` `invalid_token` saying why, and a valid token without a scope the
 //! route needs is a `403` `insufficient_scope` (RFC 6750).
 //!
-//! Run it with `cargo run -p warden --features jwt --example jwt -- --port 8000`
+//! Run it with `cargo run -p axum-warden --features jwt --example jwt -- --port 8000`
 //! (the port defaults to 8000), then paste these lines into a shell (under
 //! each request, the status, headers and body it gets). The tokens are signed
 //! with the example's `SECRET` (`FORGED` with another one); those of johndoe

@@ -8,7 +8,7 @@
 //! real server stores random ones or signs them (see the `jwt` example), and
 //! checks password hashes (the `password` feature).
 //!
-//! Run it with `cargo run -p warden --example oauth2_password -- --port 8000`
+//! Run it with `cargo run -p axum-warden --example oauth2_password -- --port 8000`
 //! (the port defaults to 8000), then try these (under each, the status,
 //! headers and body it gets):
 //!

@@ -7,7 +7,7 @@
 //! alternatives. Swagger UI at `/docs` is served from vendored files: its
 //! Authorize button takes any username and password, which `/users/me` echoes.
 //!
-//! Run it with `cargo run -p warden --features openapi --example openapi -- --port 8000`
+//! Run it with `cargo run -p axum-warden --features openapi --example openapi -- --port 8000`
 //! (the port defaults to 8000), open <http://127.0.0.1:8000/docs>, or try these
 //! (under each, the status, headers and body it gets):
 //!

@@ -5,7 +5,7 @@
 //! handler instead: `/status` answers `200` and says what was wrong
 //! (`AuthRejection::kind`).
 //!
-//! Run it with `cargo run -p warden --example optional_auth -- --port 8000`
+//! Run it with `cargo run -p axum-warden --example optional_auth -- --port 8000`
 //! (the port defaults to 8000), then try these (under each, the status,
 //! headers and body it gets):
 //!

@@ -4,7 +4,7 @@
 //! (never a header the client sets), so no token is that extractor's `401`;
 //! `WithError` gives every refusal of the tree one `403` message.
 //!
-//! Run it with `cargo run -p warden --example permissions -- --port 8000`
+//! Run it with `cargo run -p axum-warden --example permissions -- --port 8000`
 //! (the port defaults to 8000), then try these (under each, the status,
 //! headers and body it gets):
 //!

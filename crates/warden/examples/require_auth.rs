@@ -8,7 +8,7 @@
 //! what the layer extracted, and compares the password in constant time.
 //! Routes outside the router (`/health`) stay public.
 //!
-//! Run it with `cargo run -p warden --example require_auth -- --port 8000`
+//! Run it with `cargo run -p axum-warden --example require_auth -- --port 8000`
 //! (the port defaults to 8000), then try these (under each, the status,
 //! headers and body it gets):
 //!

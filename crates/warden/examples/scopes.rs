@@ -8,7 +8,7 @@
 //! tokens here are a fixed table; a JWT carries its scopes in a claim (see
 //! the `jwt` example, whose `JwtBearer` does all of this).
 //!
-//! Run it with `cargo run -p warden --example scopes -- --port 8000` (the
+//! Run it with `cargo run -p axum-warden --example scopes -- --port 8000` (the
 //! port defaults to 8000), then try these (under each, the status, headers
 //! and body it gets):
 //!
