@@ -19,7 +19,7 @@ use warden::{
     Auth, AuthErrorKind, AuthRejection, BearerToken, ConfigError, OAuth2PasswordBearer, Security,
     openapi::{DocContext, DocumentSecurity, Routes, SecurityRequirements, get},
     scopes::{DeclareScopes, ScopeList, SecurityScopes},
-    verify::Verifier,
+    security::Verifier,
 };
 
 use crate::token_format::{Token, user};

@@ -8,11 +8,11 @@ use axum::{Json, Router, extract::FromRef};
 use serde_json::Value;
 use warden::{
     ApiKey, HttpBasic, OAuth2PasswordBearer, Secret,
+    jwt::JwtBearer,
     jwt::{Algorithm, DecodingKey, EncodingKey, Header, JwtVerifier},
     openapi::{Routes, SwaggerUi},
     password::PasswordVerifier,
     scopes::DeclareScopes,
-    verify::JwtBearer,
 };
 use warden_tutorials::starlette;
 

@@ -11,11 +11,12 @@ use axum::{
 };
 use warden::{
     AuthErrorKind, AuthRejection, BearerToken, OAuth2PasswordBearer, Secret, Security,
+    jwt::JwtBearer,
     jwt::KeySet,
     openapi::{DocContext, DocumentSecurity, SecurityRequirements},
     password::{PasswordBusy, PasswordHasher, PasswordVerifier},
     scopes::SecurityScopes,
-    verify::{JwtBearer, Verifier},
+    security::Verifier,
 };
 use warden_tutorials::users::inactive_user;
 

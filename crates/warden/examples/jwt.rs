@@ -39,8 +39,8 @@ use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};
 use warden::{
     HttpBearer, Security,
+    jwt::JwtBearer,
     jwt::{Algorithm, DecodingKey, JwtVerifier, ScopedClaims},
-    verify::JwtBearer,
 };
 
 /// The HS256 secret of the tokens above. A real service reads its own from

@@ -33,7 +33,7 @@ use serde_json::{Value, json};
 use warden::{
     AuthRejection, BearerToken, ConfigError, OAuth2PasswordBearer, Security,
     scopes::{DeclareScopes, SecurityScopes},
-    verify::Verifier,
+    security::Verifier,
 };
 
 warden::scopes! {

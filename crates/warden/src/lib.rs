@@ -42,11 +42,11 @@
 //! * [`RequireAuth`] protects every route under a router.
 //! * [`ct_eq`] and [`Secret`] compare passwords and keys in constant time;
 //!   credentials never show in `Debug`.
-//! * [`Security<V, L>`](Security) runs a [`Verifier`](verify::Verifier)
+//! * [`Security<V, L>`](Security) runs a [`Verifier`]
 //!   (FastAPI's `get_current_user`) with the route's
 //!   [scopes](mod@scopes): declared with [`scopes!`] and
 //!   [`DeclareScopes`](scopes::DeclareScopes), outer ones first. With the
-//!   `jwt` feature, `verify::JwtBearer` verifies JWTs and
+//!   `jwt` feature, `jwt::JwtBearer` verifies JWTs and
 //!   answers RFC 6750's `401 invalid_token` and `403 insufficient_scope`.
 //! * [`form`] is the token endpoint's side: the password request form, with
 //!   RFC 6749 `400`s, and the token response.
@@ -95,7 +95,7 @@ pub mod responder;
 pub mod scheme;
 pub mod scopes;
 mod secret;
-pub mod verify;
+pub mod security;
 
 pub use crate::{
     challenge::Challenge,
@@ -111,5 +111,5 @@ pub use crate::{
         OAuth2PasswordBearer, OpenIdConnect, Scheme,
     },
     secret::{Secret, ct_eq},
-    verify::Security,
+    security::{Security, Verifier},
 };

@@ -14,7 +14,7 @@
 //! That is FastAPI's order since 0.122, and the order the challenge lists
 //! them in: `Bearer scope="me items"`.
 //!
-//! [`SecurityScopes`] is that list. A [`Verifier`](crate::verify::Verifier)
+//! [`SecurityScopes`] is that list. A [`Verifier`](crate::security::Verifier)
 //! receives it with the token; a handler can take it as an extractor to read
 //! what the layers around it declared. [`SecurityScopes::authorize`] is the
 //! RFC 6750 check: every required scope granted, or `403` with
@@ -415,7 +415,7 @@ pub(crate) fn declared(parts: &Parts) -> SecurityScopes {
 ///
 /// Implemented for lists of scopes and for `jwt::ScopedClaims` (feature `jwt`);
 /// implement it for your claims type to let
-/// `verify::JwtBearer` enforce scopes.
+/// `jwt::JwtBearer` enforce scopes.
 pub trait GrantedScopes {
     /// Whether `scope` was granted.
     fn has_scope(&self, scope: &str) -> bool;
@@ -475,7 +475,7 @@ impl GrantedScopes for crate::jwt::ScopedClaims {
 /// FastAPI's `dependencies=[Security(get_current_user, scopes=[...])]`,
 /// which enforces, is axum's
 /// `middleware::from_extractor_with_state::<Security<CurrentUser, Scopes>, _>(state)`
-/// (see [`verify`](crate::verify)); inside a `DeclareScopes`, that verifier
+/// (see [`verify`](crate::security)); inside a `DeclareScopes`, that verifier
 /// sees these scopes too.
 ///
 /// ```

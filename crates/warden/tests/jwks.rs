@@ -945,7 +945,7 @@ async fn a_key_that_leaves_the_set_stops_its_cached_tokens_too() {
 async fn a_router_verifies_tokens_with_keys_from_the_provider_rotation_included() {
     use axum::{body::Body, http::Request};
     use tower::ServiceExt as _;
-    use warden::{OAuth2PasswordBearer, Security, jwt::ScopedClaims, verify::JwtBearer};
+    use warden::{OAuth2PasswordBearer, Security, jwt::JwtBearer, jwt::ScopedClaims};
 
     warden::scopes! { Me = ["me"]; }
     type CurrentUser = JwtBearer<ScopedClaims, OAuth2PasswordBearer, JwksSource>;

@@ -65,8 +65,8 @@ fn app() -> Router {
 fn jwt_routes(router: Router) -> Router {
     use warden::{
         Security,
+        jwt::JwtBearer,
         jwt::{Algorithm, DecodingKey, JwtVerifier, ScopedClaims},
-        verify::JwtBearer,
     };
     type CurrentUser = JwtBearer<ScopedClaims>;
     let jwt = JwtVerifier::builder(

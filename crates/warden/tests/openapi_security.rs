@@ -350,8 +350,8 @@ fn utoipa_gets_the_same_security_or_an_error_for_a_scheme_it_cannot_hold() {
 fn a_jwt_verifier_documents_invalid_token_and_insufficient_scope_with_the_final_scopes() {
     use warden::{
         Security,
+        jwt::JwtBearer,
         jwt::{Algorithm, DecodingKey, JwtVerifier, ScopedClaims},
-        verify::JwtBearer,
     };
     warden::scopes! { Me = ["me"]; }
     async fn items(_: Security<JwtBearer<ScopedClaims>, Me>) {}

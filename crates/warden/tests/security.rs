@@ -26,9 +26,10 @@ use serde_json::{Value, json};
 use support::{authorization, get as send};
 use warden::{
     AuthErrorKind, AuthRejection, BearerToken, OAuth2PasswordBearer, Security,
+    jwt::JwtBearer,
     jwt::{Algorithm, DecodingKey, FixedClock, JwkSet, JwtVerifier, KeySet, ScopedClaims, Verified},
     scopes::{DeclareScopes, SecurityScopes},
-    verify::{JwtBearer, Verifier},
+    security::Verifier,
 };
 
 static FIXTURE: LazyLock<Value> =

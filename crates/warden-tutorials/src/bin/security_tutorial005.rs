@@ -87,7 +87,7 @@
 //! * warden writes no OpenAPI document (`/openapi.json` is `404`), so
 //!   FastAPI's `test_openapi_schema` has no counterpart.
 //!
-//! [`Verifier`]: warden::verify::Verifier
+//! [`Verifier`]: warden::security::Verifier
 //! [`DeclareScopes`]: warden::scopes::DeclareScopes
 //! [`verify_password_or_dummy`]: warden::password::verify_password_or_dummy
 
@@ -108,7 +108,7 @@ use warden::{
     TokenResponse,
     jwt::{EncodingKey, JwtVerifier},
     scopes::{DeclareScopes, SecurityScopes},
-    verify::Verifier,
+    security::Verifier,
 };
 use warden_tutorials::{
     jwt::{

@@ -70,6 +70,7 @@
 //! ```
 
 mod algorithm;
+mod bearer;
 mod cache;
 mod claims;
 mod clock;
@@ -86,6 +87,7 @@ mod verifier;
 
 pub(crate) use algorithm::AlgorithmSet;
 pub use algorithm::{Algorithm, AlgorithmFamily, UnknownAlgorithm};
+pub use bearer::JwtBearer;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use encode::{ScopedClaims, TokenIssuer, encode};
 pub use error::{JwtConfigError, JwtError, JwtErrorKind, KeyError};

@@ -26,7 +26,7 @@ use crate::{
         wrappers::{Advisory, AllowSkipped, Configured, DenySkipped, FailUnresolved, SkipUnresolved, When, WithError},
     },
     scopes::{DeclareScopes, ScopeList, SecurityScopes},
-    verify::Verifier,
+    security::Verifier,
 };
 
 // ---- extractors ----------------------------------------------------------
