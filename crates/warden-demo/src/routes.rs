@@ -13,8 +13,8 @@ use axum::{
 };
 use serde_json::{Value, json};
 use warden::{
-    ApiKey, Auth, AuthRejection, HttpBasic, OAuth2PasswordRequestForm, Secret, Security, TokenResponse,
-    form::TokenFormRejection, jwt::encode, scopes::GrantedScopes,
+    ApiKey, Auth, AuthRejection, HttpBasic, OAuth2PasswordRequestForm, Secret, Security, TokenResponse, jwt::encode,
+    scopes::GrantedScopes, token_endpoint::TokenFormRejection,
 };
 use warden_tutorials::{jwt::unix_now, starlette, users::own_items};
 

@@ -41,7 +41,7 @@ use axum::{
 use serde_json::{Value, json};
 use warden::{
     Auth, AuthRejection, ConfigError, OAuth2PasswordBearer, OAuth2PasswordRequestForm, TokenResponse,
-    form::TokenFormRejection,
+    token_endpoint::TokenFormRejection,
 };
 
 /// The accounts: username, password, and the token `/token` hands out.

@@ -48,7 +48,7 @@
 //!   [`DeclareScopes`](scopes::DeclareScopes), outer ones first. With the
 //!   `jwt` feature, `jwt::JwtBearer` verifies JWTs and
 //!   answers RFC 6750's `401 invalid_token` and `403 insufficient_scope`.
-//! * [`form`] is the token endpoint's side: the password request form, with
+//! * [`token_endpoint`] is the token endpoint's side: the password request form, with
 //!   RFC 6749 `400`s, and the token response.
 //! * Features: `jwt` (JWT verification and signing on aws-lc-rs, a
 //!   verified-token cache), `jwks` (JWK sets fetched from a URL, OpenID
@@ -75,9 +75,8 @@
 
 pub mod _documentation;
 pub mod challenge;
-mod config;
+mod config_error;
 mod extract;
-pub mod form;
 pub mod future;
 #[cfg(feature = "jwks")]
 pub mod jwks;
@@ -96,12 +95,12 @@ pub mod scheme;
 pub mod scopes;
 mod secret;
 pub mod security;
+pub mod token_endpoint;
 
 pub use crate::{
     challenge::Challenge,
-    config::ConfigError,
+    config_error::ConfigError,
     extract::Auth,
-    form::{OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, TokenResponse},
     layer::RequireAuth,
     rejection::{AuthErrorKind, AuthRejection},
     responder::{ProblemJson, RejectionResponder, RejectionResponderLayer},
@@ -112,4 +111,5 @@ pub use crate::{
     },
     secret::{Secret, ct_eq},
     security::{Security, Verifier},
+    token_endpoint::{OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, TokenResponse},
 };

@@ -300,7 +300,7 @@ macro_rules! oauth2_scheme {
 oauth2_scheme!(
     /// OAuth2 with the password flow (FastAPI's `OAuth2PasswordBearer`): the
     /// client posts a username and password to the token URL (see
-    /// [`OAuth2PasswordRequestForm`](crate::form::OAuth2PasswordRequestForm))
+    /// [`OAuth2PasswordRequestForm`](crate::token_endpoint::OAuth2PasswordRequestForm))
     /// and sends the token it gets back as `Authorization: Bearer <token>`.
     OAuth2PasswordBearer
 );

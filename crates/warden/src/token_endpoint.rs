@@ -109,7 +109,7 @@ const PASSWORD_GRANT: &str = "password";
 /// assert!(form.password.ct_eq("swordfish"));
 /// assert_eq!(form.scopes, ["me", "items"]);
 /// assert!(!format!("{form:?}").contains("swordfish"));
-/// # Ok::<_, warden::form::TokenFormRejection>(())
+/// # Ok::<_, warden::token_endpoint::TokenFormRejection>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OAuth2PasswordRequestForm {
@@ -185,7 +185,7 @@ where
 ///
 /// ```
 /// use axum::http::HeaderValue;
-/// use warden::{OAuth2PasswordRequestFormStrict, form::TokenFormErrorKind};
+/// use warden::{OAuth2PasswordRequestFormStrict, token_endpoint::TokenFormErrorKind};
 ///
 /// let content_type = HeaderValue::from_static("application/x-www-form-urlencoded");
 /// let missing = OAuth2PasswordRequestFormStrict::parse(Some(&content_type), b"username=alice&password=secret");
@@ -193,7 +193,7 @@ where
 ///
 /// let form = OAuth2PasswordRequestFormStrict::parse(Some(&content_type), b"grant_type=password&username=alice&password=secret")?;
 /// assert_eq!(form.grant_type.as_deref(), Some("password"));
-/// # Ok::<_, warden::form::TokenFormRejection>(())
+/// # Ok::<_, warden::token_endpoint::TokenFormRejection>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OAuth2PasswordRequestFormStrict(pub OAuth2PasswordRequestForm);
@@ -416,7 +416,7 @@ impl TokenFormRejection {
     /// for an unknown user and a wrong password.
     ///
     /// ```
-    /// let refused = warden::form::TokenFormRejection::invalid_grant("incorrect username or password");
+    /// let refused = warden::token_endpoint::TokenFormRejection::invalid_grant("incorrect username or password");
     /// assert_eq!(refused.status(), 400);
     /// assert_eq!(
     ///     refused.body_json(),
@@ -444,13 +444,13 @@ impl TokenFormRejection {
     /// use std::time::Duration;
     /// use axum::response::IntoResponse;
     ///
-    /// let busy = warden::form::TokenFormRejection::temporarily_unavailable("try again shortly", Duration::from_secs(1));
+    /// let busy = warden::token_endpoint::TokenFormRejection::temporarily_unavailable("try again shortly", Duration::from_secs(1));
     /// let response = busy.into_response();
     /// assert_eq!(response.status(), 503);
     /// assert_eq!(response.headers()["retry-after"], "1");
     /// assert_eq!(response.headers()["cache-control"], "no-store");
     ///
-    /// let busy = warden::form::TokenFormRejection::temporarily_unavailable("try again shortly", Duration::from_millis(1500));
+    /// let busy = warden::token_endpoint::TokenFormRejection::temporarily_unavailable("try again shortly", Duration::from_millis(1500));
     /// assert_eq!(
     ///     busy.body_json(),
     ///     serde_json::json!({"error": "temporarily_unavailable", "error_description": "try again shortly"})

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt as _;
 use warden::{
     OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, Secret, TokenResponse,
-    form::{TokenFormErrorKind, TokenFormRejection},
+    token_endpoint::{TokenFormErrorKind, TokenFormRejection},
 };
 
 const FORM: &str = "application/x-www-form-urlencoded";
