@@ -74,6 +74,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod _documentation;
+
+/// The README's Rust blocks, compiled as doctests (with every feature, as
+/// they use them) so that they cannot drift from the API. Only `cargo test`
+/// reads the file: it is outside the package.
+#[cfg(all(doctest, feature = "jwt", feature = "openapi", feature = "password"))]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
 pub mod challenge;
 mod config_error;
 mod extract;
